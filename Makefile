@@ -1,0 +1,62 @@
+# The front door: `make run` starts the app with demo data, `make test` runs every test.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+# Django 6.1 needs Python 3.12+; the machine's default python3 may be older.
+PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+RUN_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3 SECRET_KEY="$$(cat var/secret-key)"
+
+.PHONY: install install-dev run test lint clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13 or python3.12 on PATH)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --silent
+	@touch $@
+
+var/secret-key:
+	@mkdir -p var
+	@$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@chmod 600 $@
+
+install: $(VENV)/.installed node_modules/.installed var/secret-key
+
+install-dev: install $(VENV)/.installed-dev
+
+run: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input -v 0
+	$(RUN_ENV) $(BIN)/python manage.py load_playbook
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+	@echo
+	@echo "  MLOps Maturity Assessment: http://127.0.0.1:$(PORT)/"
+	@echo "  Demo logins (password: demo): lead, member, viewer, consultant, other-lead"
+	@echo
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@DATABASE_URL="$$(scripts/test-database-url)" || exit 1; \
+	export DATABASE_URL SECRET_KEY="$$(cat var/secret-key)"; \
+	echo "Tests on $${DATABASE_URL%%\?*}"; \
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var/db.sqlite3 var/staticfiles

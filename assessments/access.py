@@ -1,0 +1,98 @@
+"""Who may see or change what. Every view fetches teams and assessments through here.
+
+A team the user has no part in does not exist for them: lookups answer 404, never
+403, so ids cannot be probed. Within a team, the role decides what they may do.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from assessments.models import Assessment, Membership, Organisation, Role, Team
+
+CONSULTANT = "consultant"
+
+
+class Capability(StrEnum):
+    VIEW = "view"  # read results, download reports
+    ANSWER = "answer"  # change answers of a draft assessment
+    MANAGE = "manage"  # create, submit, reopen and delete assessments; set targets
+
+
+CAPABILITIES = {
+    Role.LEAD: {Capability.VIEW, Capability.ANSWER, Capability.MANAGE},
+    CONSULTANT: {Capability.VIEW, Capability.ANSWER, Capability.MANAGE},
+    Role.MEMBER: {Capability.VIEW, Capability.ANSWER},
+    Role.VIEWER: {Capability.VIEW},
+}
+
+
+@dataclass(frozen=True)
+class TeamAccess:
+    role: str
+
+    def allows(self, capability: Capability) -> bool:
+        return capability in CAPABILITIES[self.role]
+
+    @property
+    def can_answer(self) -> bool:
+        return self.allows(Capability.ANSWER)
+
+    @property
+    def can_manage(self) -> bool:
+        return self.allows(Capability.MANAGE)
+
+    @property
+    def role_label(self) -> str:
+        return "Consultant" if self.role == CONSULTANT else Role(self.role).label
+
+
+def _annotate_access(queryset: QuerySet, user: AbstractBaseUser, team_path: str) -> QuerySet:
+    prefix = f"{team_path}__" if team_path else ""
+    return queryset.annotate(
+        my_role=Subquery(Membership.objects.filter(team=OuterRef(team_path or "pk"), user=user).values("role")[:1]),
+        is_consultant=Exists(
+            Organisation.consultants.through.objects.filter(organisation=OuterRef(f"{prefix}organisation"), user=user)
+        ),
+    ).filter(Q(my_role__isnull=False) | Q(is_consultant=True))
+
+
+def _access_of(obj) -> TeamAccess:
+    return TeamAccess(role=obj.my_role or CONSULTANT)
+
+
+def visible_teams(user: AbstractBaseUser) -> QuerySet[Team]:
+    return _annotate_access(Team.objects.select_related("organisation"), user, "")
+
+
+def visible_assessments(user: AbstractBaseUser) -> QuerySet[Assessment]:
+    return _annotate_access(Assessment.objects.select_related("team__organisation", "playbook"), user, "team")
+
+
+def _require(access: TeamAccess, capability: Capability) -> None:
+    if not access.allows(capability):
+        raise PermissionDenied(f"{access.role_label}s may not {capability} here")
+
+
+def get_team(user: AbstractBaseUser, team_id: int, capability: Capability = Capability.VIEW) -> tuple[Team, TeamAccess]:
+    team = visible_teams(user).filter(pk=team_id).first()
+    if team is None:
+        raise Http404("No such team")
+    access = _access_of(team)
+    _require(access, capability)
+    return team, access
+
+
+def get_assessment(
+    user: AbstractBaseUser, assessment_id: int, capability: Capability = Capability.VIEW
+) -> tuple[Assessment, TeamAccess]:
+    assessment = visible_assessments(user).filter(pk=assessment_id).first()
+    if assessment is None:
+        raise Http404("No such assessment")
+    access = _access_of(assessment)
+    _require(access, capability)
+    return assessment, access

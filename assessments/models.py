@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from playbook.models import AnswerOption, PlaybookVersion, Practice
+
+NOTES_MAX_LENGTH = 2000
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    consultants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="consulting_organisations",
+        help_text="Staff facilitators who may see and run every team of this organisation.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "slug"], name="unique_team_slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:team", args=[self.pk])
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", "Team lead"
+    MEMBER = "member", "Member"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        ordering = ["team", "role", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="unique_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) in {self.team}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Assessment(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assessments")
+    playbook = models.ForeignKey(PlaybookVersion, on_delete=models.PROTECT, related_name="assessments")
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    targets = models.JSONField(default=dict, blank=True, help_text="Target level per challenge slug set by the lead")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:overview", args=[self.pk])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == Status.SUBMITTED
+
+
+class NotApplicableReason(models.TextChoices):
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+    BUSINESS_PRIORITY = "business_priority", "Business priority"
+    ARCHITECTURE = "architecture", "Architecture constraint"
+    OTHER = "other", "Other"
+
+
+class Answer(models.Model):
+    """A team's answer to one practice: a scored option, or 'not applicable' with a reason."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    option = models.ForeignKey(AnswerOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    not_applicable_reason = models.CharField(max_length=20, choices=NotApplicableReason.choices, blank=True)
+    not_applicable_detail = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(max_length=NOTES_MAX_LENGTH, blank=True)
+    revision = models.PositiveIntegerField(default=1, help_text="Raised on every change, to detect conflicting edits")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "practice"], name="one_answer_per_practice"),
+            models.CheckConstraint(
+                condition=models.Q(option__isnull=True) | models.Q(not_applicable_reason=""),
+                name="answer_is_level_or_not_applicable",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.practice.slug}"
+
+    @property
+    def is_not_applicable(self) -> bool:
+        return bool(self.not_applicable_reason)

@@ -1,0 +1,158 @@
+"""Maturity scoring: plain functions over plain data, no database.
+
+The rules (their numbers come from the playbook version's `scoring` block, and
+their prose from its `scoring_method`, shown to users):
+
+1. Each answer is a level 0-4. 'Not applicable' answers leave both the
+   numerator and the denominator; unanswered practices count for nothing.
+2. A challenge's score is the weighted mean of its answered levels (weights 1-3).
+3. A challenge gets a level only when at least `min_answered_fraction` of its
+   applicable practices are answered; otherwise it has 'not enough answers'.
+4. Its level is the score rounded down. A critical practice answered at or below
+   `critical_at_or_below` raises a high-risk flag and caps the level at
+   `flagged_level_cap`.
+5. The overall score is the mean of the challenge scores; the overall level is
+   that rounded down, but at most `overall_max_above_weakest` above the weakest
+   challenge's level. Every challenge needs a level for an overall level.
+
+Worked example, with the default numbers (0.75, 1, 1, 1): a challenge with
+practices A (weight 3, answered 2), B (weight 1, answered 4), C (not
+applicable) and D (weight 2, critical, answered 1) has 3 applicable practices,
+all answered. Score = (3*2 + 1*4 + 2*1) / 6 = 2.0; D raises a flag, so the
+level is capped at 1.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Scores are compared after rounding so that 2.9999999 from float sums stays 3.0.
+SCORE_DECIMALS = 6
+
+
+@dataclass(frozen=True)
+class ScoringRules:
+    min_answered_fraction: float = 0.75
+    critical_at_or_below: int = 1
+    flagged_level_cap: int = 1
+    overall_max_above_weakest: int = 1
+
+
+@dataclass(frozen=True)
+class PracticeAnswer:
+    """One practice of the questionnaire with the team's answer, if any."""
+
+    slug: str
+    title: str
+    weight: int
+    is_critical: bool = False
+    level: int | None = None
+    not_applicable: bool = False
+
+    @property
+    def is_answered(self) -> bool:
+        return self.level is not None or self.not_applicable
+
+
+@dataclass(frozen=True)
+class ChallengeAnswers:
+    slug: str
+    title: str
+    practices: tuple[PracticeAnswer, ...]
+
+
+@dataclass(frozen=True)
+class ChallengeScore:
+    slug: str
+    title: str
+    score: float | None
+    level: int | None  # None: not enough answers
+    answered: int
+    applicable: int
+    total: int
+    flagged: tuple[str, ...]  # slugs of critical practices at a risky level
+    held_back_by: tuple[str, ...]  # answered practices below the challenge's average, lowest first
+    strengths: tuple[str, ...]  # practices answered at level 3 or 4
+
+    @property
+    def has_enough_answers(self) -> bool:
+        return self.level is not None
+
+    @property
+    def is_capped(self) -> bool:
+        return (
+            bool(self.flagged)
+            and self.score is not None
+            and self.level is not None
+            and self.level < math.floor(self.score)
+        )
+
+
+@dataclass(frozen=True)
+class AssessmentScore:
+    challenges: tuple[ChallengeScore, ...]
+    score: float | None
+    level: int | None
+
+    @property
+    def flagged(self) -> tuple[str, ...]:
+        return tuple(slug for challenge in self.challenges for slug in challenge.flagged)
+
+    @property
+    def answered(self) -> int:
+        return sum(c.answered for c in self.challenges)
+
+    @property
+    def total(self) -> int:
+        return sum(c.total for c in self.challenges)
+
+    def challenge(self, slug: str) -> ChallengeScore:
+        return next(c for c in self.challenges if c.slug == slug)
+
+
+def _round(value: float) -> float:
+    return round(value, SCORE_DECIMALS)
+
+
+def score_challenge(challenge: ChallengeAnswers, rules: ScoringRules) -> ChallengeScore:
+    applicable = [p for p in challenge.practices if not p.not_applicable]
+    levelled = [p for p in applicable if p.level is not None]
+    flagged = tuple(p.slug for p in levelled if p.is_critical and p.level <= rules.critical_at_or_below)
+    strengths = tuple(p.slug for p in levelled if p.level >= 3)
+    score = level = None
+    held_back_by: tuple[str, ...] = ()
+    if levelled:
+        score = _round(sum(p.weight * p.level for p in levelled) / sum(p.weight for p in levelled))
+    enough = bool(applicable) and len(levelled) >= rules.min_answered_fraction * len(applicable)
+    if score is not None:
+        below_average = sorted((p for p in levelled if p.level < score), key=lambda p: (p.level, -p.weight))
+        held_back_by = tuple(p.slug for p in below_average)
+        if enough:
+            level = math.floor(score)
+            if flagged:
+                level = min(level, rules.flagged_level_cap)
+    return ChallengeScore(
+        slug=challenge.slug,
+        title=challenge.title,
+        score=score,
+        level=level,
+        answered=sum(1 for p in challenge.practices if p.is_answered),
+        applicable=len(applicable),
+        total=len(challenge.practices),
+        flagged=flagged,
+        held_back_by=held_back_by,
+        strengths=strengths,
+    )
+
+
+def score_assessment(challenges: Sequence[ChallengeAnswers], rules: ScoringRules) -> AssessmentScore:
+    scores = tuple(score_challenge(challenge, rules) for challenge in challenges)
+    if not scores or any(c.level is None for c in scores):
+        return AssessmentScore(challenges=scores, score=None, level=None)
+    overall = _round(sum(c.score for c in scores) / len(scores))
+    weakest = min(c.level for c in scores)
+    return AssessmentScore(
+        challenges=scores,
+        score=overall,
+        level=min(math.floor(overall), weakest + rules.overall_max_above_weakest),
+    )

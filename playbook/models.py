@@ -1,0 +1,139 @@
+"""The maturity model as loaded from `playbook/content/`.
+
+Every row belongs to one published `PlaybookVersion` and is never updated after
+loading, so an assessment taken against a version keeps its questions, wording
+and scoring for ever. Edit the content files, not these rows.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+LEVELS = range(5)
+EFFORT_CHOICES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+
+
+class PlaybookVersion(models.Model):
+    version = models.CharField(max_length=32, unique=True)
+    title = models.CharField(max_length=200)
+    content_hash = models.CharField(max_length=64)
+    level_names = models.JSONField()
+    scoring = models.JSONField(help_text="Numbers of the scoring rules, see playbook.yaml")
+    scoring_method = models.TextField(help_text="Markdown shown on results pages and in the PDF appendix")
+    is_current = models.BooleanField(default=False)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=models.Q(is_current=True), name="one_current_playbook"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("playbook:version", args=[self.version])
+
+
+class Reference(models.Model):
+    playbook = models.ForeignKey(PlaybookVersion, on_delete=models.CASCADE, related_name="references")
+    key = models.SlugField(max_length=100)
+    title = models.CharField(max_length=300)
+    url = models.URLField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["playbook", "key"], name="unique_reference_key")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Challenge(models.Model):
+    playbook = models.ForeignKey(PlaybookVersion, on_delete=models.CASCADE, related_name="challenges")
+    slug = models.SlugField(max_length=100)
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    why_it_matters = models.TextField()
+    level_descriptions = models.JSONField(help_text="What the whole challenge looks like at levels 0-4")
+    references = models.ManyToManyField(Reference, blank=True, related_name="challenges")
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["playbook", "slug"], name="unique_challenge_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("playbook:challenge", args=[self.playbook.version, self.slug])
+
+
+class GuidanceSection(models.Model):
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="guidance_sections")
+    slug = models.SlugField(max_length=100)
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown")
+    pitfalls = models.JSONField(default=list)
+    references = models.ManyToManyField(Reference, related_name="guidance_sections")
+
+    class Meta:
+        ordering = ["challenge__order", "order"]
+        constraints = [models.UniqueConstraint(fields=["challenge", "slug"], name="unique_guidance_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Practice(models.Model):
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="practices")
+    slug = models.SlugField(max_length=100)
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    question = models.TextField()
+    weight = models.PositiveSmallIntegerField()
+    is_critical = models.BooleanField(default=False)
+    not_applicable_rule = models.TextField(
+        blank=True, help_text="When set, the practice may be answered 'not applicable'"
+    )
+    guidance = models.ManyToManyField(GuidanceSection, related_name="practices")
+
+    class Meta:
+        ordering = ["challenge__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "slug"], name="unique_practice_slug"),
+            models.CheckConstraint(condition=models.Q(weight__gte=1, weight__lte=3), name="practice_weight_1_to_3"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def allows_not_applicable(self) -> bool:
+        return bool(self.not_applicable_rule)
+
+
+class AnswerOption(models.Model):
+    """One level of a practice, with the step that leads from it to the next level."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="options")
+    level = models.PositiveSmallIntegerField()
+    description = models.TextField()
+    next_step = models.TextField(blank=True)
+    next_step_effort = models.CharField(max_length=6, choices=EFFORT_CHOICES, blank=True)
+    next_step_impact = models.CharField(max_length=6, choices=EFFORT_CHOICES, blank=True)
+
+    class Meta:
+        ordering = ["practice", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "level"], name="unique_option_level"),
+            models.CheckConstraint(condition=models.Q(level__lte=4), name="option_level_0_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice.slug} level {self.level}"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from playbook import views
+
+app_name = "playbook"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:version>/", views.index, name="version"),
+    path("<str:version>/<slug:slug>/", views.challenge_detail, name="challenge"),
+]

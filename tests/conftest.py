@@ -1,0 +1,69 @@
+import pytest
+from django.core.management import call_command
+
+from assessments.models import Role
+from playbook.models import PlaybookVersion
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The real playbook content, loaded once for the whole session."""
+    with django_db_blocker.unblock():
+        call_command("load_playbook", verbosity=0)
+
+
+@pytest.fixture
+def playbook(db) -> PlaybookVersion:
+    return PlaybookVersion.objects.get(is_current=True)
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory()
+
+
+def _member(team, role):
+    return MembershipFactory(team=team, role=role).user
+
+
+@pytest.fixture
+def lead(team):
+    return _member(team, Role.LEAD)
+
+
+@pytest.fixture
+def member(team):
+    return _member(team, Role.MEMBER)
+
+
+@pytest.fixture
+def viewer(team):
+    return _member(team, Role.VIEWER)
+
+
+@pytest.fixture
+def consultant(team):
+    user = UserFactory(is_staff=True)
+    team.organisation.consultants.add(user)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    """The lead of a team in another organisation."""
+    return MembershipFactory(team=TeamFactory(organisation=OrganisationFactory()), role=Role.LEAD).user
+
+
+@pytest.fixture
+def client_for(client):
+    def log_in(user):
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return log_in
