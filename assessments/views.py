@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -8,15 +9,16 @@ from django.views.decorators.http import require_POST
 from assessments import access, services
 from assessments.access import Capability
 from assessments.forms import NewAssessmentForm, PracticeAnswerForm
+from assessments.models import Assessment
 from assessments.report import render_report_pdf
 from assessments.results import build_results, load_answers, load_practices
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    teams = list(access.visible_teams(request.user))
-    if len(teams) == 1:
-        return redirect(teams[0])
+    teams = access.visible_teams(request.user).prefetch_related(
+        Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at"))
+    )
     return render(request, "assessments/home.html", {"teams": teams})
 
 

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -7,15 +9,21 @@ from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, Te
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP; tests/test_settings.py checks production
+    # Production's manifest storage needs collectstatic; tests resolve static files from the source folders.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The real playbook content, loaded once for the whole session."""
     with django_db_blocker.unblock():
-        call_command("load_playbook", verbosity=0)
+        call_command("load_playbook", stdout=io.StringIO())
 
 
 @pytest.fixture

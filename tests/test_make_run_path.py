@@ -1,0 +1,49 @@
+"""`make run` uses SQLite: a fresh database must migrate, load the content and demo data, and serve the main pages."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RENDER_PAGES = """
+from django.test import Client
+from assessments.models import Assessment
+client = Client()
+assert client.login(username="lead", password="demo")
+pages = ["/", "/playbook/"]
+for a in Assessment.objects.filter(team__slug="fraud-detection"):
+    pages += [f"/assessments/{a.pk}/", f"/assessments/{a.pk}/results/", f"/assessments/{a.pk}/report.pdf"]
+for page in pages:
+    response = client.get(page)
+    print(page, response.status_code)
+"""
+
+
+def test_a_fresh_sqlite_database_gets_the_playbook_and_demo_data_and_serves_pages(tmp_path):
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "ALLOWED_HOSTS": "testserver",
+    }
+
+    def manage(*args):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    manage("migrate", "--no-input", "-v", "0")
+    assert "(created)" in manage("load_playbook")
+    assert manage("load_demo").strip() == "demo data loaded"
+    # A second run of `make run` must neither fail nor duplicate anything.
+    assert "(unchanged)" in manage("load_playbook")
+    assert "already present" in manage("load_demo")
+
+    lines = manage("shell", "--no-imports", "-c", RENDER_PAGES).split("\n")
+    statuses = dict(line.split() for line in lines if line.strip())
+    assert len(statuses) == 8  # home, playbook, and three pages of each of the two demo assessments
+    assert set(statuses.values()) == {"200"}, statuses

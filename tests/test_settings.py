@@ -1,0 +1,44 @@
+"""Production settings, checked in a separate process with a production environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "assessment.example.com",
+    "SITE_URL": "https://assessment.example.com",
+    "DATABASE_URL": "postgres://mlops@db.example.com:5432/mlops",
+}
+
+
+def manage(*args, **env):
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check_without_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_a_malformed_boolean_setting_is_an_error_not_a_guess():
+    result = manage("check", **{**PRODUCTION, "SECURE_SSL_REDIRECT": "perhaps"})
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT must be a boolean" in result.stderr
