@@ -1,8 +1,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
+from django.contrib.auth import get_user_model
 
-from assessments.models import NOTES_MAX_LENGTH, Answer, NotApplicableReason
+from assessments.models import NOTES_MAX_LENGTH, Action, ActionStatus, Answer, NotApplicableReason, Role
 from assessments.services import AnswerInput
 from playbook.models import Practice
 
@@ -10,22 +11,32 @@ NOT_APPLICABLE = "na"
 
 
 class PracticeAnswerForm(forms.Form):
-    """One practice of the questionnaire. Its prefix is the practice slug, set by the view."""
+    """One practice of the questionnaire. Its prefix is the practice slug, set by the view.
 
-    level = forms.ChoiceField(widget=forms.RadioSelect, required=False)
+    Hidden copies of the values the person saw (`show_hidden_initial`) and the
+    answer's revision let the server tell an untouched practice from a changed
+    one, and a change from a conflicting change by someone else.
+    """
+
+    level = forms.ChoiceField(widget=forms.RadioSelect, required=False, show_hidden_initial=True)
     not_applicable_reason = forms.ChoiceField(
         label="Why is it not applicable?",
         choices=[("", "Choose a reason"), *NotApplicableReason.choices],
         required=False,
+        show_hidden_initial=True,
     )
-    not_applicable_detail = forms.CharField(label="Other reason", max_length=200, required=False)
+    not_applicable_detail = forms.CharField(
+        label="Other reason", max_length=200, required=False, show_hidden_initial=True
+    )
     notes = forms.CharField(
         label="Notes and evidence",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=NOTES_MAX_LENGTH,
         required=False,
-        help_text=f"What you based the answer on: links, documents, who to ask. Up to {NOTES_MAX_LENGTH} characters.",
+        show_hidden_initial=True,
+        help_text=f"What the answer is based on: links, documents, who to ask. Up to {NOTES_MAX_LENGTH} characters.",
     )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def __init__(self, *args, practice: Practice, level_names: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,6 +49,7 @@ class PracticeAnswerForm(forms.Form):
             del self.fields["not_applicable_detail"]
         self.fields["level"].choices = choices
         self.fields["level"].label = practice.question
+        self.fields["notes"].widget.attrs["maxlength"] = NOTES_MAX_LENGTH
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -47,7 +59,22 @@ class PracticeAnswerForm(forms.Form):
             if practice.allows_not_applicable
             else Div(),
             Field("notes"),
+            Field("revision"),
         )
+
+    @staticmethod
+    def initial_from(answer: Answer | None) -> dict:
+        if answer is None:
+            return {"revision": 0}
+        return {
+            "level": NOT_APPLICABLE
+            if answer.is_not_applicable
+            else (str(answer.option.level) if answer.option else ""),
+            "not_applicable_reason": answer.not_applicable_reason,
+            "not_applicable_detail": answer.not_applicable_detail,
+            "notes": answer.notes,
+            "revision": answer.revision,
+        }
 
     def clean(self):
         data = super().clean()
@@ -59,37 +86,81 @@ class PracticeAnswerForm(forms.Form):
                 self.add_error("not_applicable_detail", "Describe the other reason.")
         return data
 
-    @staticmethod
-    def initial_from(answer: Answer | None) -> dict:
-        if answer is None:
-            return {}
-        return {
-            "level": NOT_APPLICABLE
-            if answer.is_not_applicable
-            else (str(answer.option.level) if answer.option else ""),
-            "not_applicable_reason": answer.not_applicable_reason,
-            "not_applicable_detail": answer.not_applicable_detail,
-            "notes": answer.notes,
-        }
+    def has_changed(self) -> bool:
+        # The revision is bookkeeping, not an answer: only the person's own edits count.
+        return any(name != "revision" for name in self.changed_data)
 
     def to_answer_input(self) -> AnswerInput:
-        level = self.cleaned_data.get("level")
-        if level == NOT_APPLICABLE:
+        data = self.cleaned_data
+        seen = data.get("revision") or 0
+        if data.get("level") == NOT_APPLICABLE:
             return AnswerInput(
                 practice=self.practice,
                 option=None,
-                not_applicable_reason=self.cleaned_data["not_applicable_reason"],
-                not_applicable_detail=self.cleaned_data.get("not_applicable_detail", ""),
-                notes=self.cleaned_data["notes"],
+                not_applicable_reason=data["not_applicable_reason"],
+                not_applicable_detail=data.get("not_applicable_detail", ""),
+                notes=data["notes"],
+                seen_revision=seen,
             )
         options = {str(o.level): o for o in self.practice.options.all()}
-        return AnswerInput(practice=self.practice, option=options.get(level), notes=self.cleaned_data["notes"])
+        return AnswerInput(
+            practice=self.practice, option=options.get(data.get("level")), notes=data["notes"], seen_revision=seen
+        )
 
 
 class NewAssessmentForm(forms.Form):
-    title = forms.CharField(max_length=200, initial="", help_text="For example “Q3 review” or “Before go-live”.")
+    title = forms.CharField(max_length=200, help_text="For example “Q3 review” or “Before go-live”.")
+    prefill_from = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Start with blank answers",
+        label="Start from",
+        help_text="Copy the answers of an earlier assessment, so a re-assessment only touches what changed.",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, previous, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["prefill_from"].queryset = previous
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class TargetsForm(forms.Form):
+    """One target level per challenge; the field names are the challenge slugs known to the view."""
+
+    def __init__(self, *args, challenges, level_names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in challenges:
+            self.fields[item.challenge.slug] = forms.TypedChoiceField(
+                label=item.challenge.title,
+                coerce=int,
+                choices=[(level, f"{level} · {name}") for level, name in enumerate(level_names)],
+                initial=item.target,
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(max_length=150, label="Username of an existing user")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+
+
+class ActionForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="Nobody yet")
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+
+    def __init__(self, *args, instance_action: Action, team, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"owner": instance_action.owner_id, "due_date": instance_action.due_date, "status": instance_action.status},
+        )
+        super().__init__(*args, **kwargs)
+        self.action = instance_action
+        self.fields["owner"].queryset = get_user_model().objects.filter(memberships__team=team).order_by("username")

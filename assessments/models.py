@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from playbook.models import AnswerOption, PlaybookVersion, Practice
 
@@ -127,3 +128,79 @@ class Answer(models.Model):
     @property
     def is_not_applicable(self) -> bool:
         return bool(self.not_applicable_reason)
+
+
+class AnswerChange(models.Model):
+    """Audit trail: who changed which answer, when, from what to what."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answer_changes")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField(null=True, help_text="level, not_applicable_reason and notes before; null if new")
+    after = models.JSONField()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.practice} changed by {self.changed_by} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.team}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at < timezone.now()
+
+
+class ActionStatus(models.TextChoices):
+    TODO = "todo", "To do"
+    DOING = "doing", "Doing"
+    DONE = "done", "Done"
+    WONT_DO = "wont_do", "Won't do"
+
+
+class Action(models.Model):
+    """A plan item the team has taken on. Practices are matched by slug across playbook versions."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="actions")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="actions")
+    challenge_slug = models.SlugField(max_length=100)
+    practice_slug = models.SlugField(max_length=100)
+    title = models.CharField(max_length=300)
+    from_level = models.PositiveSmallIntegerField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_actions"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.TODO)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "practice_slug"], name="one_action_per_plan_item"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

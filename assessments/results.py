@@ -3,13 +3,15 @@ hand plain data to the scoring and planning functions, and return what the
 results page, the questionnaire and the PDF show.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from assessments.models import Answer, Assessment
+from assessments.comparison import ActionOutcome, ActionRecord, PracticeLevel, action_outcomes
+from assessments.models import Action, Answer, Assessment
 from assessments.planning import NextStep, PlanItem, PracticeGuide, plan_remediation, resolve_targets
 from assessments.scoring import (
     AssessmentScore,
@@ -116,40 +118,61 @@ def _row(practice: Practice, answer: Answer | None, version: str) -> PracticeRow
     return PracticeRow(practice, answer, guidance, guidance_url(version, guidance.challenge.slug, guidance.slug))
 
 
+def _answer_of(practice: Practice, answer: Answer | None) -> PracticeAnswer:
+    return PracticeAnswer(
+        slug=practice.slug,
+        title=practice.title,
+        weight=practice.weight,
+        is_critical=practice.is_critical,
+        level=answer.option.level if answer and answer.option else None,
+        not_applicable=bool(answer and answer.is_not_applicable),
+    )
+
+
+def _group_by_challenge(practices: Sequence[Practice]) -> list[tuple[Challenge, list[Practice]]]:
+    grouped: dict[int, tuple[Challenge, list[Practice]]] = {}
+    for practice in practices:
+        grouped.setdefault(practice.challenge_id, (practice.challenge, []))[1].append(practice)
+    return sorted(grouped.values(), key=lambda pair: (pair[0].order, pair[0].pk))
+
+
+def _challenge_answers(grouped, answers: dict[int, Answer]) -> list[ChallengeAnswers]:
+    return [
+        ChallengeAnswers(challenge.slug, challenge.title, tuple(_answer_of(p, answers.get(p.pk)) for p in practices))
+        for challenge, practices in grouped
+    ]
+
+
+def score_many(assessments: Sequence[Assessment]) -> dict[int, AssessmentScore]:
+    """Scores of many assessments in two queries, whatever their number (for dashboards and trends)."""
+    if not assessments:
+        return {}
+    practices = Practice.objects.filter(challenge__playbook__in={a.playbook_id for a in assessments})
+    by_version: dict[int, list[Practice]] = {}
+    for practice in practices.select_related("challenge").order_by("challenge__order", "order"):
+        by_version.setdefault(practice.challenge.playbook_id, []).append(practice)
+    answers: dict[int, dict[int, Answer]] = {}
+    for answer in Answer.objects.filter(assessment__in=assessments).select_related("option"):
+        answers.setdefault(answer.assessment_id, {})[answer.practice_id] = answer
+    return {
+        a.pk: score_assessment(
+            _challenge_answers(_group_by_challenge(by_version.get(a.playbook_id, [])), answers.get(a.pk, {})),
+            rules_for(a.playbook),
+        )
+        for a in assessments
+    }
+
+
 def build_results(assessment: Assessment) -> AssessmentResults:
     playbook = assessment.playbook
-    practices = load_practices(playbook)
+    grouped = _group_by_challenge(load_practices(playbook))
     answers = load_answers(assessment)
-
-    challenges: dict[int, tuple[Challenge, list[PracticeRow]]] = {}
-    for practice in practices:
-        challenges.setdefault(practice.challenge_id, (practice.challenge, []))[1].append(
-            _row(practice, answers.get(practice.pk), playbook.version)
-        )
-    grouped = sorted(challenges.values(), key=lambda pair: pair[0].order)
-
-    score = score_assessment(
-        [
-            ChallengeAnswers(
-                slug=challenge.slug,
-                title=challenge.title,
-                practices=tuple(
-                    PracticeAnswer(
-                        slug=row.practice.slug,
-                        title=row.practice.title,
-                        weight=row.practice.weight,
-                        is_critical=row.practice.is_critical,
-                        level=row.level,
-                        not_applicable=row.is_not_applicable,
-                    )
-                    for row in rows
-                ),
-            )
-            for challenge, rows in grouped
-        ],
-        rules_for(playbook),
-    )
+    score = score_assessment(_challenge_answers(grouped, answers), rules_for(playbook))
     targets = resolve_targets(score, assessment.targets)
+    rows = {
+        challenge.slug: tuple(_row(p, answers.get(p.pk), playbook.version) for p in practices)
+        for challenge, practices in grouped
+    }
     guides = [
         PracticeGuide(
             challenge_slug=challenge.slug,
@@ -166,15 +189,35 @@ def build_results(assessment: Assessment) -> AssessmentResults:
             guidance_anchor=row.guidance_url,
             guidance_title=row.guidance.title,
         )
-        for challenge, rows in grouped
-        for row in rows
+        for challenge, _ in grouped
+        for row in rows[challenge.slug]
     ]
     return AssessmentResults(
         assessment=assessment,
         score=score,
         challenges=tuple(
-            ChallengeResult(challenge, score.challenge(challenge.slug), targets[challenge.slug], tuple(rows))
-            for challenge, rows in grouped
+            ChallengeResult(challenge, score.challenge(challenge.slug), targets[challenge.slug], rows[challenge.slug])
+            for challenge, _ in grouped
         ),
         plan=plan_remediation(score, guides, targets),
+    )
+
+
+def practice_levels(results: AssessmentResults) -> list[PracticeLevel]:
+    return [
+        PracticeLevel(row.practice.slug, row.practice.title, item.challenge.title, row.level)
+        for item in results.challenges
+        for row in item.rows
+    ]
+
+
+def earlier_action_outcomes(assessment: Assessment, results: AssessmentResults) -> tuple[ActionOutcome, ...]:
+    """The team's actions from earlier assessments, with where their practice stands in this one."""
+    actions = Action.objects.filter(team_id=assessment.team_id, assessment__created_at__lt=assessment.created_at)
+    return action_outcomes([action_record(a) for a in actions], {p.slug: p.level for p in practice_levels(results)})
+
+
+def action_record(action: Action) -> ActionRecord:
+    return ActionRecord(
+        action.title, action.practice_slug, action.from_level, action.status, action.get_status_display()
     )

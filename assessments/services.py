@@ -1,14 +1,31 @@
 """Database writes for assessments. Each function is one transaction."""
 
+import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, Status, Team
+from assessments.models import (
+    Action,
+    ActionStatus,
+    Answer,
+    AnswerChange,
+    Assessment,
+    Invitation,
+    Membership,
+    Role,
+    Status,
+    Team,
+)
+from assessments.planning import PlanItem
 from playbook.models import AnswerOption, PlaybookVersion, Practice
+
+INVITATION_LIFETIME = timedelta(days=7)
 
 
 class AssessmentLocked(Exception):
@@ -21,6 +38,10 @@ class IncompleteAssessment(Exception):
         super().__init__("Not enough answers in: " + ", ".join(self.challenges))
 
 
+class InvitationInvalid(Exception):
+    pass
+
+
 @dataclass(frozen=True)
 class AnswerInput:
     practice: Practice
@@ -28,51 +49,120 @@ class AnswerInput:
     not_applicable_reason: str = ""
     not_applicable_detail: str = ""
     notes: str = ""
+    # The revision the person saw when they chose this answer; None skips the conflict check.
+    seen_revision: int | None = None
+
+    def values(self) -> dict:
+        return {
+            "option": self.option,
+            "not_applicable_reason": self.not_applicable_reason,
+            "not_applicable_detail": self.not_applicable_detail if self.not_applicable_reason else "",
+            "notes": self.notes,
+        }
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    saved: tuple[Answer, ...] = ()
+    unchanged: tuple[int, ...] = ()  # practice ids
+    conflicts: tuple[Answer, ...] = field(default=())  # current answers someone else changed meanwhile
+
+    def answer_for(self, practice: Practice) -> Answer | None:
+        return next((a for a in (*self.saved, *self.conflicts) if a.practice_id == practice.pk), None)
+
+
+def _snapshot(answer: Answer | None) -> dict | None:
+    if answer is None:
+        return None
+    return {
+        "level": answer.option.level if answer.option else None,
+        "not_applicable_reason": answer.not_applicable_reason,
+        "notes": answer.notes,
+    }
 
 
 @transaction.atomic
-def create_assessment(*, team: Team, user: AbstractBaseUser, title: str) -> Assessment:
+def create_assessment(
+    *, team: Team, user: AbstractBaseUser, title: str, prefill_from: Assessment | None = None
+) -> Assessment:
+    """Start an assessment on the current playbook, optionally copying an earlier one's answers by practice slug."""
     playbook = PlaybookVersion.objects.get(is_current=True)
-    return Assessment.objects.create(team=team, playbook=playbook, title=title, created_by=user)
+    assessment = Assessment.objects.create(team=team, playbook=playbook, title=title, created_by=user)
+    if prefill_from is not None:
+        practices = {p.slug: p for p in Practice.objects.filter(challenge__playbook=playbook)}
+        options = {
+            (o.practice_id, o.level): o for o in AnswerOption.objects.filter(practice__challenge__playbook=playbook)
+        }
+        copies = []
+        for old in prefill_from.answers.select_related("practice", "option"):
+            practice = practices.get(old.practice.slug)
+            if practice is None or (old.is_not_applicable and not practice.allows_not_applicable):
+                continue
+            option = options[(practice.pk, old.option.level)] if old.option else None
+            copies.append(
+                Answer(
+                    assessment=assessment,
+                    practice=practice,
+                    option=option,
+                    not_applicable_reason=old.not_applicable_reason,
+                    not_applicable_detail=old.not_applicable_detail,
+                    notes=old.notes,
+                    updated_by=user,
+                )
+            )
+        Answer.objects.bulk_create(copies)
+    return assessment
 
 
 @transaction.atomic
-def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Sequence[AnswerInput]) -> int:
-    """Store the given answers; returns how many changed. Unchanged answers are not rewritten."""
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.is_submitted:
+def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Sequence[AnswerInput]) -> SaveResult:
+    """Store the given answers, each only if it changed, and record every change in the audit trail.
+
+    An answer whose `seen_revision` is older than the stored one was changed by
+    someone else in the meantime: it is not overwritten but returned as a conflict.
+    """
+    if Assessment.objects.select_for_update().get(pk=assessment.pk).is_submitted:
         raise AssessmentLocked()
     existing = {
         a.practice_id: a
-        for a in Answer.objects.select_for_update().filter(
-            assessment=assessment, practice__in=[i.practice for i in answers]
-        )
+        for a in Answer.objects.select_for_update(of=("self",))
+        .select_related("option", "updated_by")
+        .filter(assessment=assessment, practice__in=[i.practice for i in answers])
     }
-    changed = 0
+    saved, unchanged, conflicts, changes = [], [], [], []
     for item in answers:
-        values = {
-            "option": item.option,
-            "not_applicable_reason": item.not_applicable_reason,
-            "not_applicable_detail": item.not_applicable_detail if item.not_applicable_reason else "",
-            "notes": item.notes,
-        }
+        values = item.values()
         answer = existing.get(item.practice.pk)
         if answer is None:
             if item.option is None and not item.not_applicable_reason and not item.notes:
+                unchanged.append(item.practice.pk)
                 continue
-            Answer.objects.create(assessment=assessment, practice=item.practice, updated_by=user, **values)
+            answer = Answer(assessment=assessment, practice=item.practice, updated_by=user, **values)
+            answer.save()
+            before = None
         else:
-            if all(getattr(answer, field) == value for field, value in values.items()):
+            if all(getattr(answer, name) == value for name, value in values.items()):
+                unchanged.append(item.practice.pk)
                 continue
-            for field, value in values.items():
-                setattr(answer, field, value)
+            if item.seen_revision is not None and item.seen_revision != answer.revision:
+                conflicts.append(answer)
+                continue
+            before = _snapshot(answer)
+            for name, value in values.items():
+                setattr(answer, name, value)
             answer.revision += 1
             answer.updated_by = user
             answer.save()
-        changed += 1
-    if changed:
-        locked.save(update_fields=["updated_at"])
-    return changed
+        saved.append(answer)
+        changes.append(
+            AnswerChange(
+                assessment=assessment, practice=item.practice, changed_by=user, before=before, after=_snapshot(answer)
+            )
+        )
+    AnswerChange.objects.bulk_create(changes)
+    if saved:
+        Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
+    return SaveResult(tuple(saved), tuple(unchanged), tuple(conflicts))
 
 
 @transaction.atomic
@@ -81,11 +171,99 @@ def submit_assessment(
 ) -> None:
     if challenges_without_level:
         raise IncompleteAssessment(challenges_without_level)
+    now = timezone.now()
     Assessment.objects.filter(pk=assessment.pk).update(
-        status=Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=user, updated_at=timezone.now()
+        status=Status.SUBMITTED, submitted_at=now, submitted_by=user, updated_at=now
     )
 
 
 @transaction.atomic
 def reopen_assessment(*, assessment: Assessment) -> None:
-    Assessment.objects.filter(pk=assessment.pk).update(status=Status.DRAFT, submitted_at=None, submitted_by=None)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=Status.DRAFT, submitted_at=None, submitted_by=None, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def delete_assessment(*, assessment: Assessment) -> None:
+    assessment.delete()
+
+
+@transaction.atomic
+def set_targets(*, assessment: Assessment, targets: dict[str, int]) -> None:
+    Assessment.objects.filter(pk=assessment.pk).update(targets=targets, updated_at=timezone.now())
+
+
+@transaction.atomic
+def track_action(*, assessment: Assessment, item: PlanItem, user: AbstractBaseUser) -> Action:
+    action, _ = Action.objects.get_or_create(
+        assessment=assessment,
+        practice_slug=item.practice_slug,
+        defaults={
+            "team": assessment.team,
+            "challenge_slug": item.challenge_slug,
+            "title": f"{item.practice_title}: {item.step.text}"[:300],
+            "from_level": item.current_level,
+            "created_by": user,
+        },
+    )
+    return action
+
+
+@transaction.atomic
+def update_action(
+    *, action: Action, owner: AbstractBaseUser | None, due_date: date | None, status: ActionStatus
+) -> None:
+    action.owner, action.due_date, action.status = owner, due_date, status
+    action.save(update_fields=["owner", "due_date", "status", "updated_at"])
+
+
+@transaction.atomic
+def add_member(*, team: Team, user: AbstractBaseUser, role: Role) -> Membership:
+    membership, _ = Membership.objects.update_or_create(team=team, user=user, defaults={"role": role})
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership) -> None:
+    membership.delete()
+
+
+@transaction.atomic
+def invite(*, team: Team, email: str, role: Role, invited_by: AbstractBaseUser) -> Invitation:
+    return Invitation.objects.create(
+        team=team,
+        email=email,
+        role=role,
+        invited_by=invited_by,
+        token=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+
+
+def send_invitation(*, invitation: Invitation, link: str) -> None:
+    inviter = invitation.invited_by.get_username() if invitation.invited_by else "A team lead"
+    send_mail(
+        subject=f"Join {invitation.team.name} on MLOps Maturity Assessment",
+        message=(
+            f"{inviter} invited you to join {invitation.team.name} as {invitation.get_role_display().lower()}.\n\n"
+            f"Accept within 7 days: {link}\n\nIf you were not expecting this, ignore this email."
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, user: AbstractBaseUser) -> Membership:
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or invitation.accepted_at is not None:
+        raise InvitationInvalid("This invitation link is not valid or has already been used.")
+    if invitation.expires_at < timezone.now():
+        raise InvitationInvalid("This invitation has expired; ask your team lead for a new one.")
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    membership, _ = Membership.objects.get_or_create(
+        team=invitation.team, user=user, defaults={"role": invitation.role}
+    )
+    return membership

@@ -1,15 +1,30 @@
 from django.urls import path
 
-from assessments import views
+from assessments import team_views, views
 
 app_name = "assessments"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("teams/<int:team_id>/", views.team_detail, name="team"),
+    path("", team_views.home, name="home"),
+    path("teams/<int:team_id>/", team_views.team_detail, name="team"),
+    path("teams/<int:team_id>/members/", team_views.members, name="members"),
+    path("teams/<int:team_id>/members/<int:membership_id>/remove/", team_views.remove_member, name="remove_member"),
+    path("teams/<int:team_id>/actions/", team_views.actions, name="actions"),
+    path("teams/<int:team_id>/actions/<int:action_id>/", team_views.update_action, name="update_action"),
+    path("teams/<int:team_id>/history/", team_views.history, name="history"),
+    path("teams/<int:team_id>/compare/", team_views.compare, name="compare"),
+    path("invitations/<str:token>/", team_views.accept_invitation, name="accept_invitation"),
     path("assessments/<int:pk>/", views.overview, name="overview"),
     path("assessments/<int:pk>/challenges/<slug:challenge_slug>/", views.questionnaire, name="questionnaire"),
+    path(
+        "assessments/<int:pk>/challenges/<slug:challenge_slug>/practices/<slug:practice_slug>/",
+        views.save_practice,
+        name="save_practice",
+    ),
     path("assessments/<int:pk>/submit/", views.submit, name="submit"),
     path("assessments/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("assessments/<int:pk>/delete/", views.delete, name="delete"),
     path("assessments/<int:pk>/results/", views.results, name="results"),
+    path("assessments/<int:pk>/plan/<slug:practice_slug>/track/", views.track_action, name="track_action"),
+    path("assessments/<int:pk>/audit/", views.audit, name="audit"),
     path("assessments/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
 ]

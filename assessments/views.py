@@ -1,98 +1,117 @@
+"""Pages of one assessment: overview, questionnaire (with autosave), results, report."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments import access, services
 from assessments.access import Capability
-from assessments.forms import NewAssessmentForm, PracticeAnswerForm
-from assessments.models import Assessment
+from assessments.forms import PracticeAnswerForm, TargetsForm
+from assessments.models import Action, AnswerChange, Assessment
 from assessments.report import render_report_pdf
-from assessments.results import build_results, load_answers, load_practices
+from assessments.results import build_results, earlier_action_outcomes, load_answers, load_practices
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    teams = access.visible_teams(request.user).prefetch_related(
-        Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at"))
+def _challenge_or_404(assessment: Assessment, slug: str):
+    challenges = list(assessment.playbook.challenges.only("slug", "title", "order"))
+    challenge = next((c for c in challenges if c.slug == slug), None)
+    if challenge is None:
+        raise Http404("No such challenge in this playbook version")
+    return challenge, challenges
+
+
+def _answer_forms(assessment, practices, data=None, answers=None):
+    level_names = assessment.playbook.level_names
+    return [
+        PracticeAnswerForm(
+            data,
+            practice=p,
+            level_names=level_names,
+            prefix=p.slug,
+            initial=PracticeAnswerForm.initial_from((answers or {}).get(p.pk)),
+        )
+        for p in practices
+    ]
+
+
+def _rebind_after_save(form: PracticeAnswerForm, result: services.SaveResult, assessment) -> PracticeAnswerForm:
+    """A fresh form showing what is stored now, or the person's own input beside a conflict."""
+    answer = result.answer_for(form.practice)
+    if answer is not None and answer in result.conflicts:
+        # Keep the person's input, but against the stored revision, so saving again deliberately replaces it.
+        data, theirs = form.data.copy(), PracticeAnswerForm.initial_from(answer)
+        data[form.add_prefix("revision")] = theirs["revision"]
+        for name in form.fields.keys() - {"revision"}:
+            data[form.add_initial_prefix(name)] = theirs.get(name, "")
+        rebound = PracticeAnswerForm(
+            data, practice=form.practice, level_names=assessment.playbook.level_names, prefix=form.prefix
+        )
+        rebound.is_valid()
+        rebound.conflict = answer
+        return rebound
+    fresh = PracticeAnswerForm(
+        practice=form.practice,
+        level_names=assessment.playbook.level_names,
+        prefix=form.prefix,
+        initial=PracticeAnswerForm.initial_from(answer) if answer else form.initial,
     )
-    return render(request, "assessments/home.html", {"teams": teams})
+    fresh.just_saved = answer is not None
+    return fresh
 
 
 @login_required
-def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
-    team, team_access = access.get_team(request.user, team_id)
-    form = NewAssessmentForm(request.POST or None)
-    if request.method == "POST":
-        team, team_access = access.get_team(request.user, team_id, Capability.MANAGE)
-        if form.is_valid():
-            assessment = services.create_assessment(team=team, user=request.user, title=form.cleaned_data["title"])
-            messages.success(request, f"Started “{assessment.title}”.")
-            return redirect(assessment)
-    assessments = team.assessments.select_related("playbook").order_by("-created_at")
-    return render(
-        request,
-        "assessments/team_detail.html",
-        {"team": team, "access": team_access, "assessments": assessments, "form": form},
-    )
-
-
-@login_required
+@never_cache
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk)
-    results = build_results(assessment)
     return render(
         request,
         "assessments/assessment_overview.html",
-        {"assessment": assessment, "access": team_access, "results": results},
+        {"assessment": assessment, "access": team_access, "results": build_results(assessment)},
     )
 
 
 @login_required
+@never_cache
 def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk)
-    challenges = list(assessment.playbook.challenges.only("slug", "title", "order"))
-    challenge = next((c for c in challenges if c.slug == challenge_slug), None)
-    if challenge is None:
-        raise Http404("No such challenge in this playbook version")
+    challenge, challenges = _challenge_or_404(assessment, challenge_slug)
     practices = load_practices(assessment.playbook, challenge)
-    answers = load_answers(assessment)
-    level_names = assessment.playbook.level_names
     editable = team_access.can_answer and not assessment.is_submitted
 
     if request.method == "POST":
         access.get_assessment(request.user, pk, Capability.ANSWER)
-        forms = [
-            PracticeAnswerForm(request.POST, practice=p, level_names=level_names, prefix=p.slug) for p in practices
-        ]
+        forms = _answer_forms(assessment, practices, request.POST)
         if assessment.is_submitted:
             messages.error(request, "This assessment is submitted; a team lead can reopen it to change answers.")
         elif all(form.is_valid() for form in forms):
-            services.save_answers(
-                assessment=assessment, user=request.user, answers=[form.to_answer_input() for form in forms]
+            result = services.save_answers(
+                assessment=assessment,
+                user=request.user,
+                answers=[form.to_answer_input() for form in forms if form.has_changed()],
             )
-            messages.success(request, f"Saved your answers to {challenge.title}.")
-            position = challenges.index(challenge)
-            if "next" in request.POST and position + 1 < len(challenges):
-                return redirect("assessments:questionnaire", pk=pk, challenge_slug=challenges[position + 1].slug)
-            if "next" in request.POST:
-                return redirect(assessment)
-            return redirect("assessments:questionnaire", pk=pk, challenge_slug=challenge.slug)
+            if not result.conflicts:
+                messages.success(request, f"Saved your answers to {challenge.title}.")
+                position = challenges.index(challenge)
+                if "next" in request.POST:
+                    if position + 1 < len(challenges):
+                        return redirect("assessments:questionnaire", pk, challenges[position + 1].slug)
+                    return redirect(assessment)
+                return redirect("assessments:questionnaire", pk, challenge.slug)
+            forms = [_rebind_after_save(form, result, assessment) for form in forms]
+            messages.warning(
+                request,
+                "Someone else changed an answer you also changed. Your other answers are saved; "
+                "choose which version to keep where marked.",
+            )
         else:
             messages.error(request, "Some answers need attention; nothing on this page was saved yet.")
     else:
-        forms = [
-            PracticeAnswerForm(
-                practice=p,
-                level_names=level_names,
-                prefix=p.slug,
-                initial=PracticeAnswerForm.initial_from(answers.get(p.pk)),
-            )
-            for p in practices
-        ]
+        forms = _answer_forms(assessment, practices, answers=load_answers(assessment))
+    progress = build_results(assessment).challenges
     return render(
         request,
         "assessments/questionnaire.html",
@@ -100,11 +119,37 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
             "assessment": assessment,
             "access": team_access,
             "challenge": challenge,
-            "challenges": challenges,
+            "progress": progress,
             "forms": forms,
             "editable": editable,
-            "answered": sum(1 for p in practices if p.pk in answers),
         },
+    )
+
+
+@login_required
+@never_cache
+@require_POST
+def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_slug: str) -> HttpResponse:
+    """Autosave of one practice card (htmx). Without JavaScript the page's own form is used instead."""
+    assessment, team_access = access.get_assessment(request.user, pk, Capability.ANSWER)
+    challenge, _ = _challenge_or_404(assessment, challenge_slug)
+    practice = next((p for p in load_practices(assessment.playbook, challenge) if p.slug == practice_slug), None)
+    if practice is None:
+        raise Http404("No such practice")
+    if not request.htmx:
+        return redirect(assessment.get_absolute_url())
+    [form] = _answer_forms(assessment, [practice], request.POST)
+    if assessment.is_submitted:
+        form.save_error = "Not saved: this assessment has been submitted. A team lead can reopen it."
+    elif form.is_valid():
+        inputs = [form.to_answer_input()] if form.has_changed() else []
+        result = services.save_answers(assessment=assessment, user=request.user, answers=inputs)
+        form = _rebind_after_save(form, result, assessment)
+    # Errors are shown inside the card, so the fragment is always swapped in (status 200).
+    return render(
+        request,
+        "assessments/questionnaire.html#practice-card",
+        {"assessment": assessment, "challenge": challenge, "form": form, "editable": True, "access": team_access},
     )
 
 
@@ -133,12 +178,70 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _ = access.get_assessment(request.user, pk, Capability.MANAGE)
+    if request.method == "POST":
+        team = assessment.team
+        services.delete_assessment(assessment=assessment)
+        messages.success(request, f"Deleted “{assessment.title}”.")
+        return redirect(team)
+    return render(request, "assessments/assessment_delete.html", {"assessment": assessment})
+
+
+@login_required
+@never_cache
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk)
+    assessment_results = build_results(assessment)
+    if request.method == "POST":
+        access.get_assessment(request.user, pk, Capability.MANAGE)
+        targets_form = TargetsForm(
+            request.POST, challenges=assessment_results.challenges, level_names=assessment.playbook.level_names
+        )
+        if targets_form.is_valid():
+            services.set_targets(assessment=assessment, targets=targets_form.cleaned_data)
+            messages.success(request, "Targets saved; the plan now follows them.")
+            return redirect("assessments:results", pk=pk)
+    else:
+        targets_form = TargetsForm(
+            challenges=assessment_results.challenges, level_names=assessment.playbook.level_names
+        )
+    tracked = set(Action.objects.filter(assessment=assessment).values_list("practice_slug", flat=True))
     return render(
         request,
         "assessments/results.html",
-        {"assessment": assessment, "access": team_access, "results": build_results(assessment)},
+        {
+            "assessment": assessment,
+            "access": team_access,
+            "results": assessment_results,
+            "targets_form": targets_form,
+            "tracked": tracked,
+            "earlier_actions": earlier_action_outcomes(assessment, assessment_results),
+        },
+    )
+
+
+@login_required
+@require_POST
+def track_action(request: HttpRequest, pk: int, practice_slug: str) -> HttpResponse:
+    assessment, _ = access.get_assessment(request.user, pk, Capability.MANAGE)
+    item = next((i for i in build_results(assessment).plan if i.practice_slug == practice_slug), None)
+    if item is None:
+        raise Http404("That practice is not in the plan")
+    services.track_action(assessment=assessment, item=item, user=request.user)
+    messages.success(request, f"Now tracking “{item.practice_title}” on the team's action list.")
+    return redirect("assessments:actions", assessment.team_id)
+
+
+@login_required
+@never_cache
+def audit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, team_access = access.get_assessment(request.user, pk, Capability.MANAGE)
+    changes = AnswerChange.objects.filter(assessment=assessment).select_related("practice", "changed_by")[:500]
+    return render(
+        request,
+        "assessments/assessment_audit.html",
+        {"assessment": assessment, "access": team_access, "changes": changes},
     )
 
 

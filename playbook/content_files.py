@@ -23,6 +23,10 @@ STEP_LEVELS = (0, 1, 2, 3)
 RATINGS = ("low", "medium", "high")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$")
+# Answer options describe observable states; degrees like these cannot be checked without debate.
+VAGUE_WORDS_RE = re.compile(
+    r"\b(somewhat|mostly|partially|partly|sometimes|often|usually|adequate(ly)?|reasonabl[ey])\b", re.I
+)
 
 
 class ContentError(ValueError):
@@ -206,6 +210,9 @@ def _read_practice(reader: _Reader) -> PracticeContent:
     slug = reader.slug()
     reader.item = f"practice '{slug}'"
     options = reader.by_level("options", LEVELS)
+    for level in LEVELS:
+        if vague := VAGUE_WORDS_RE.search(str(options[level])):
+            raise reader.fail(f"option {level} uses the vague degree '{vague.group()}'; describe an observable state")
     steps = reader.by_level("next_steps", STEP_LEVELS)
     next_steps = []
     for level in STEP_LEVELS:

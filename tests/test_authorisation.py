@@ -13,6 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments import services
 from assessments.access import CAPABILITIES, CONSULTANT, Capability
 from assessments.models import Role
+from assessments.results import build_results, load_practices
+from tests.factories import MembershipFactory
 
 PUBLIC = "public"
 ADMIN = "staff"
@@ -32,15 +34,50 @@ ROUTES: dict[str, list[Check]] = {
     "playbook:index": [Check("get", PUBLIC, 200)],
     "playbook:version": [Check("get", PUBLIC, 200)],
     "playbook:challenge": [Check("get", PUBLIC, 200)],
+    "assessments:accept_invitation": [Check("get", PUBLIC, 200)],
     "assessments:home": [Check("get", "login", 200)],
     "assessments:team": [Check("get", Capability.VIEW, 200), Check("post", Capability.MANAGE, 302)],
+    "assessments:members": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 200)],
+    "assessments:remove_member": [Check("post", Capability.MANAGE, 302)],
+    "assessments:actions": [Check("get", Capability.VIEW, 200)],
+    "assessments:update_action": [Check("post", Capability.MANAGE, 302)],
+    "assessments:history": [Check("get", Capability.VIEW, 200)],
+    "assessments:compare": [Check("get", Capability.VIEW, 200)],
     "assessments:overview": [Check("get", Capability.VIEW, 200)],
     "assessments:questionnaire": [Check("get", Capability.VIEW, 200), Check("post", Capability.ANSWER, 302)],
+    "assessments:save_practice": [Check("post", Capability.ANSWER, 302)],
     "assessments:submit": [Check("post", Capability.MANAGE, 302)],
     "assessments:reopen": [Check("post", Capability.MANAGE, 302)],
-    "assessments:results": [Check("get", Capability.VIEW, 200)],
+    "assessments:delete": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
+    "assessments:results": [Check("get", Capability.VIEW, 200), Check("post", Capability.MANAGE, 302)],
+    "assessments:track_action": [Check("post", Capability.MANAGE, 302)],
+    "assessments:audit": [Check("get", Capability.MANAGE, 200)],
     "assessments:report_pdf": [Check("get", Capability.VIEW, 200)],
 }
+# What each URL is given: built from a small world of one team with one assessment.
+ARGS = {
+    "playbook:version": lambda w: [w.playbook.version],
+    "playbook:challenge": lambda w: [w.playbook.version, w.challenge.slug],
+    "assessments:accept_invitation": lambda w: [w.invitation.token],
+    "assessments:team": lambda w: [w.team.pk],
+    "assessments:members": lambda w: [w.team.pk],
+    "assessments:remove_member": lambda w: [w.team.pk, w.removable.pk],
+    "assessments:actions": lambda w: [w.team.pk],
+    "assessments:update_action": lambda w: [w.team.pk, w.action.pk],
+    "assessments:history": lambda w: [w.team.pk],
+    "assessments:compare": lambda w: [w.team.pk],
+    "assessments:questionnaire": lambda w: [w.assessment.pk, w.challenge.slug],
+    "assessments:save_practice": lambda w: [w.assessment.pk, w.challenge.slug, w.practice.slug],
+    "assessments:track_action": lambda w: [w.assessment.pk, w.practice.slug],
+}
+# Form data that a permitted visitor's request succeeds with.
+DATA = {
+    ("assessments:team", "post"): {"title": "New"},
+    ("assessments:members", "post"): {"add": "", "username": "", "role": "member"},
+    ("assessments:update_action", "post"): lambda w: {f"action-{w.action.pk}-status": "doing"},
+    ("assessments:results", "post"): lambda w: {c.slug: 3 for c in w.playbook.challenges.all()},
+}
+QUERY = {"assessments:compare": lambda w: {"before": w.assessment.pk, "after": w.assessment.pk}}
 # The Django admin has its own staff-only checks; it is declared as a whole.
 DECLARED_NAMESPACES = {"admin": ADMIN}
 VISITORS = ["anonymous", "outsider", Role.VIEWER, Role.MEMBER, Role.LEAD, CONSULTANT]
@@ -64,17 +101,48 @@ def test_every_url_pattern_is_declared():
     assert undeclared == [], "add these URLs to ROUTES with who may use them"
 
 
-def _args(name, team, assessment, playbook):
-    if name.startswith("assessments:") and name not in ("assessments:home", "assessments:team"):
-        args = [assessment.pk]
-        return args + [playbook.challenges.first().slug] if name.endswith("questionnaire") else args
-    if name == "assessments:team":
-        return [team.pk]
-    if name == "playbook:version":
-        return [playbook.version]
-    if name == "playbook:challenge":
-        return [playbook.version, playbook.challenges.first().slug]
-    return []
+@dataclass
+class World:
+    playbook: object
+    team: object
+    assessment: object
+    challenge: object
+    practice: object
+    action: object
+    invitation: object
+    removable: object
+
+
+def _world(team, lead, playbook) -> World:
+    assessment = services.create_assessment(team=team, user=lead, title="Probe")
+    challenge = playbook.challenges.first()
+    practice = load_practices(playbook, challenge)[0]
+    services.save_answers(
+        assessment=assessment, user=lead, answers=[services.AnswerInput(practice, practice.options.all()[0])]
+    )
+    plan_item = build_results(assessment).plan[0]
+    return World(
+        playbook=playbook,
+        team=team,
+        assessment=assessment,
+        challenge=challenge,
+        practice=practice,
+        action=services.track_action(assessment=assessment, item=plan_item, user=lead),
+        invitation=services.invite(team=team, email="new@example.com", role=Role.MEMBER, invited_by=lead),
+        removable=MembershipFactory(team=team, role=Role.VIEWER),
+    )
+
+
+def _args(name: str, world: World) -> list:
+    if name in ARGS:
+        return ARGS[name](world)
+    # The remaining assessments URLs are those of one assessment, by its pk.
+    return [world.assessment.pk] if name.startswith("assessments:") and name != "assessments:home" else []
+
+
+def _data(name: str, method: str, world: World) -> dict | None:
+    data = (QUERY if method == "get" else DATA).get(name if method == "get" else (name, method))
+    return data(world) if callable(data) else data
 
 
 def _expected(check: Check, visitor: str) -> int | str:
@@ -95,13 +163,11 @@ CASES = [(name, check, visitor) for name, checks in ROUTES.items() for check in 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "check", "visitor"), CASES, ids=[f"{n}-{c.method}-{v}" for n, c, v in CASES])
 def test_who_may_use_each_url(client_for, client, name, check, visitor, team, playbook, request):
-    lead = request.getfixturevalue("lead")
-    assessment = services.create_assessment(team=team, user=lead, title="Probe")
+    world = _world(team, request.getfixturevalue("lead"), playbook)
     if visitor != "anonymous":
-        user = request.getfixturevalue(visitor if visitor != Role.LEAD else "lead")
-        client = client_for(user)
-    url = reverse(name, args=_args(name, team, assessment, playbook))
-    response = getattr(client, check.method)(url, {"title": "New"} if check.method == "post" else None)
+        client = client_for(request.getfixturevalue(visitor))
+    url = reverse(name, args=_args(name, world))
+    response = getattr(client, check.method)(url, _data(name, check.method, world))
 
     expected = _expected(check, visitor)
     if expected == "login":

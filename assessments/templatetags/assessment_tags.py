@@ -1,5 +1,7 @@
 from django import template
 
+from assessments.charts import RadarAxis, radar_svg
+
 register = template.Library()
 
 
@@ -13,3 +15,10 @@ def level_label(playbook, level: int | None) -> str:
 @register.filter
 def score_display(score: float | None) -> str:
     return "–" if score is None else f"{score:.1f}"
+
+
+@register.simple_tag
+def radar_chart(results) -> str:
+    """The challenge radar of an assessment; the results page and the PDF show the same SVG."""
+    axes = [RadarAxis(c.challenge.title, c.score.score, c.target) for c in results.challenges]
+    return radar_svg(axes, title=f"Maturity by challenge: {results.assessment.title}")

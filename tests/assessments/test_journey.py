@@ -63,7 +63,7 @@ def test_a_lead_answers_every_challenge_submits_and_downloads_the_report(client,
     results = build_results(assessment)
     assert results.score.level == 1  # capped by the critical practices at level 0
     page = client.get(response.url)
-    assert "Overall: 1 · Initial" in page.text
+    assert "Results: overall 1 · Initial" in page.text
     top = results.plan[0]
     assert top.is_flagged
     assert top.step.text in page.text

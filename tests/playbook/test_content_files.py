@@ -116,3 +116,9 @@ def test_the_content_hash_changes_with_any_file(content):
     before = read_playbook(content).content_hash
     edit(first_challenge(content), lambda d: d.update(summary="A new summary."))
     assert read_playbook(content).content_hash != before
+
+
+def test_an_option_with_a_vague_degree_is_refused(content):
+    edit(first_challenge(content), lambda d: d["practices"][0]["options"].update({2: "Users are mostly involved."}))
+    with pytest.raises(ContentError, match="option 2 uses the vague degree 'mostly'"):
+        read_playbook(content)

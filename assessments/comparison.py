@@ -1,0 +1,92 @@
+"""Comparing two assessments of a team: plain functions over plain data, no database.
+
+Practices are matched by slug, so assessments taken against different playbook
+versions compare wherever a practice kept its slug. A practice improved when its
+level rose, regressed when it fell; 'not applicable' and unanswered practices are
+compared as no level. An action 'moved' its practice when the later level is
+above the level the action started from.
+
+Example: practice A at 1 then 3 is improved; an action on A started from 1 and
+marked done, with A now at 3, is done and moved.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Change(StrEnum):
+    IMPROVED = "improved"
+    REGRESSED = "regressed"
+    UNCHANGED = "unchanged"
+    ADDED = "only in the later assessment"
+    REMOVED = "only in the earlier assessment"
+
+
+@dataclass(frozen=True)
+class PracticeLevel:
+    slug: str
+    title: str
+    challenge_title: str
+    level: int | None
+
+
+@dataclass(frozen=True)
+class PracticeDelta:
+    slug: str
+    title: str
+    challenge_title: str
+    before: int | None
+    after: int | None
+    change: Change
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    title: str
+    practice_slug: str
+    from_level: int
+    status: str  # ActionStatus value
+    status_label: str
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    action: ActionRecord
+    level_now: int | None
+
+    @property
+    def moved(self) -> bool:
+        return self.level_now is not None and self.level_now > self.action.from_level
+
+
+def _change(before: int | None, after: int | None) -> Change:
+    if before is None or after is None or before == after:
+        return Change.UNCHANGED
+    return Change.IMPROVED if after > before else Change.REGRESSED
+
+
+def compare_practices(before: Sequence[PracticeLevel], after: Sequence[PracticeLevel]) -> tuple[PracticeDelta, ...]:
+    earlier = {p.slug: p for p in before}
+    later_slugs = {p.slug for p in after}
+    deltas = [
+        PracticeDelta(
+            p.slug,
+            p.title,
+            p.challenge_title,
+            earlier[p.slug].level if p.slug in earlier else None,
+            p.level,
+            _change(earlier[p.slug].level, p.level) if p.slug in earlier else Change.ADDED,
+        )
+        for p in after
+    ]
+    deltas += [
+        PracticeDelta(p.slug, p.title, p.challenge_title, p.level, None, Change.REMOVED)
+        for p in before
+        if p.slug not in later_slugs
+    ]
+    return tuple(deltas)
+
+
+def action_outcomes(actions: Sequence[ActionRecord], levels_now: Mapping[str, int | None]) -> tuple[ActionOutcome, ...]:
+    return tuple(ActionOutcome(action, levels_now.get(action.practice_slug)) for action in actions)

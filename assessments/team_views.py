@@ -1,0 +1,247 @@
+"""Team pages: dashboard, members and invitations, actions, history and comparison."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from assessments import access, services
+from assessments.access import Capability
+from assessments.charts import TrendSeries, trend_svg
+from assessments.comparison import action_outcomes, compare_practices
+from assessments.forms import ActionForm, InvitationForm, MemberForm, NewAssessmentForm
+from assessments.models import Action, Assessment, Invitation, Membership, Status
+from assessments.results import action_record, build_results, practice_levels, score_many
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    teams = access.visible_teams(request.user).prefetch_related(
+        Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at"))
+    )
+    return render(request, "assessments/home.html", {"teams": teams})
+
+
+def _dashboard_rows(assessments: list[Assessment]) -> list[dict]:
+    """Each assessment with its overall level and the change from the previous submitted one."""
+    scores = score_many(assessments)
+    rows, previous_level = [], None
+    for assessment in sorted(assessments, key=lambda a: a.created_at):
+        level = scores[assessment.pk].level
+        trend = None
+        if assessment.status == Status.SUBMITTED and level is not None:
+            if previous_level is not None:
+                trend = "up" if level > previous_level else "down" if level < previous_level else "same"
+            previous_level = level
+        rows.append({"assessment": assessment, "score": scores[assessment.pk], "trend": trend})
+    return rows[::-1]
+
+
+@login_required
+@never_cache
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, team_access = access.get_team(request.user, team_id)
+    assessments = list(team.assessments.select_related("playbook"))
+    form = NewAssessmentForm(request.POST or None, previous=team.assessments.all())
+    if request.method == "POST":
+        access.get_team(request.user, team_id, Capability.MANAGE)
+        if form.is_valid():
+            assessment = services.create_assessment(
+                team=team,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                prefill_from=form.cleaned_data["prefill_from"],
+            )
+            messages.success(request, f"Started “{assessment.title}”.")
+            return redirect(assessment)
+    return render(
+        request,
+        "assessments/team_detail.html",
+        {"team": team, "access": team_access, "rows": _dashboard_rows(assessments), "form": form},
+    )
+
+
+@login_required
+@never_cache
+def members(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, team_access = access.get_team(request.user, team_id, Capability.MANAGE)
+    member_form, invite_form = MemberForm(), InvitationForm()
+    if request.method == "POST" and "add" in request.POST:
+        member_form = MemberForm(request.POST)
+        if member_form.is_valid():
+            user = get_user_model().objects.filter(username=member_form.cleaned_data["username"]).first()
+            if user is None:
+                member_form.add_error("username", "No user has that username; invite them by email instead.")
+            else:
+                services.add_member(team=team, user=user, role=member_form.cleaned_data["role"])
+                messages.success(request, f"{user.get_username()} is now in {team.name}.")
+                return redirect("assessments:members", team_id)
+    elif request.method == "POST" and "invite" in request.POST:
+        invite_form = InvitationForm(request.POST)
+        if invite_form.is_valid():
+            invitation = services.invite(
+                team=team,
+                email=invite_form.cleaned_data["email"],
+                role=invite_form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+            link = request.build_absolute_uri(reverse("assessments:accept_invitation", args=[invitation.token]))
+            services.send_invitation(invitation=invitation, link=link)
+            messages.success(request, f"Invitation sent to {invitation.email}; the link works for 7 days.")
+            return redirect("assessments:members", team_id)
+    return render(
+        request,
+        "assessments/team_members.html",
+        {
+            "team": team,
+            "access": team_access,
+            "memberships": team.memberships.select_related("user"),
+            "invitations": team.invitations.filter(accepted_at__isnull=True),
+            "member_form": member_form,
+            "invite_form": invite_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
+    team, _ = access.get_team(request.user, team_id, Capability.MANAGE)
+    membership = Membership.objects.filter(team=team, pk=membership_id).select_related("user").first()
+    if membership is None:
+        raise Http404("No such member")
+    if membership.user_id == request.user.pk:
+        messages.error(request, "You cannot remove yourself; ask another lead.")
+    else:
+        services.remove_member(membership=membership)
+        messages.success(request, f"Removed {membership.user.get_username()} from {team.name}.")
+    return redirect("assessments:members", team_id)
+
+
+@never_cache
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the token is the credential. A new user picks a username and password here."""
+    invitation = Invitation.objects.select_related("team").filter(token=token, accepted_at__isnull=True).first()
+    signup_form = None
+    if invitation is not None and request.method == "POST":
+        if request.user.is_authenticated:
+            user = request.user
+        else:
+            signup_form = UserCreationForm(request.POST)
+            user = signup_form.save() if signup_form.is_valid() else None
+        if user is not None:
+            try:
+                services.accept_invitation(token=token, user=user)
+            except services.InvitationInvalid as error:
+                messages.error(request, str(error))
+                return redirect("assessments:home" if request.user.is_authenticated else "login")
+            if not request.user.is_authenticated:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {invitation.team.name}.")
+            return redirect(invitation.team)
+    elif invitation is not None and not request.user.is_authenticated:
+        signup_form = UserCreationForm()
+    return render(
+        request,
+        "assessments/invitation_accept.html",
+        {"invitation": invitation, "signup_form": signup_form, "expired": invitation and invitation.is_expired},
+        status=200 if invitation else 404,
+    )
+
+
+@login_required
+@never_cache
+def actions(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, team_access = access.get_team(request.user, team_id)
+    team_actions = Action.objects.filter(team=team).select_related("owner", "assessment")
+    forms = [ActionForm(instance_action=a, team=team, prefix=f"action-{a.pk}") for a in team_actions]
+    return render(request, "assessments/team_actions.html", {"team": team, "access": team_access, "forms": forms})
+
+
+@login_required
+@require_POST
+def update_action(request: HttpRequest, team_id: int, action_id: int) -> HttpResponse:
+    team, team_access = access.get_team(request.user, team_id, Capability.MANAGE)
+    action = Action.objects.filter(team=team, pk=action_id).first()
+    if action is None:
+        raise Http404("No such action")
+    form = ActionForm(request.POST, instance_action=action, team=team, prefix=f"action-{action.pk}")
+    if form.is_valid():
+        services.update_action(action=action, **form.cleaned_data)
+        messages.success(request, f"Updated “{action.title[:60]}”.")
+        return redirect("assessments:actions", team_id)
+    others = [
+        ActionForm(instance_action=a, team=team, prefix=f"action-{a.pk}")
+        for a in Action.objects.filter(team=team).exclude(pk=action.pk).select_related("owner", "assessment")
+    ]
+    messages.error(request, "The action was not updated; see the message beside it.")
+    return render(
+        request, "assessments/team_actions.html", {"team": team, "access": team_access, "forms": [form, *others]}
+    )
+
+
+@login_required
+@never_cache
+def history(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, team_access = access.get_team(request.user, team_id)
+    submitted = list(team.assessments.filter(status=Status.SUBMITTED).select_related("playbook").order_by("created_at"))
+    scores = score_many(submitted)
+    challenge_titles: dict[str, str] = {}
+    for assessment in submitted:
+        for challenge in scores[assessment.pk].challenges:
+            challenge_titles.setdefault(challenge.slug, challenge.title)
+    series = [
+        TrendSeries(
+            title,
+            tuple(next((c.score for c in scores[a.pk].challenges if c.slug == slug), None) for a in submitted),
+        )
+        for slug, title in challenge_titles.items()
+    ]
+    labels = [f"{a.submitted_at or a.created_at:%d %b %Y}" for a in submitted]
+    return render(
+        request,
+        "assessments/team_history.html",
+        {
+            "team": team,
+            "access": team_access,
+            "rows": [(a, scores[a.pk]) for a in submitted],
+            "chart": trend_svg(series, labels, title=f"{team.name}: challenge scores over time") if submitted else "",
+            "all_assessments": team.assessments.order_by("-created_at"),
+        },
+    )
+
+
+@login_required
+@never_cache
+def compare(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, team_access = access.get_team(request.user, team_id)
+    candidates = {str(a.pk): a for a in team.assessments.select_related("playbook", "team__organisation")}
+    before, after = candidates.get(request.GET.get("before", "")), candidates.get(request.GET.get("after", ""))
+    if before is None or after is None:
+        messages.error(request, "Choose two assessments of this team to compare.")
+        return redirect("assessments:history", team_id)
+    if before.created_at > after.created_at:
+        before, after = after, before
+    before_results, after_results = build_results(before), build_results(after)
+    deltas = compare_practices(practice_levels(before_results), practice_levels(after_results))
+    outcomes = action_outcomes(
+        [action_record(a) for a in Action.objects.filter(assessment=before)], {d.slug: d.after for d in deltas}
+    )
+    return render(
+        request,
+        "assessments/team_compare.html",
+        {
+            "team": team,
+            "access": team_access,
+            "before": before_results,
+            "after": after_results,
+            "deltas": deltas,
+            "outcomes": outcomes,
+        },
+    )
