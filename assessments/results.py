@@ -3,11 +3,12 @@ hand plain data to the scoring and planning functions, and return what the
 results page, the questionnaire and the PDF show.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 
 from assessments.comparison import ActionOutcome, ActionRecord, PracticeLevel, action_outcomes
@@ -111,6 +112,24 @@ def load_practices(playbook: PlaybookVersion, challenge: Challenge | None = None
 
 def load_answers(assessment: Assessment) -> dict[int, Answer]:
     return {a.practice_id: a for a in Answer.objects.filter(assessment=assessment).select_related("option")}
+
+
+@dataclass(frozen=True)
+class ChallengeProgress:
+    challenge: Challenge
+    answered: int
+    total: int
+
+
+def load_progress(assessment: Assessment) -> tuple[list[ChallengeProgress], dict[int, Answer]]:
+    """Every challenge with its answered/total count, and all answers: two queries whatever the size."""
+    challenges = assessment.playbook.challenges.annotate(total=Count("practices")).order_by("order")
+    answers = {
+        a.practice_id: a
+        for a in Answer.objects.filter(assessment=assessment).select_related("option", "practice", "updated_by")
+    }
+    answered = Counter(a.practice.challenge_id for a in answers.values())
+    return [ChallengeProgress(c, answered[c.pk], c.total) for c in challenges], answers
 
 
 def _row(practice: Practice, answer: Answer | None, version: str) -> PracticeRow:

@@ -13,15 +13,14 @@ from assessments.access import Capability
 from assessments.forms import PracticeAnswerForm, TargetsForm
 from assessments.models import Action, AnswerChange, Assessment
 from assessments.report import render_report_pdf
-from assessments.results import build_results, earlier_action_outcomes, load_answers, load_practices
+from assessments.results import build_results, earlier_action_outcomes, load_practices, load_progress
 
 
 def _challenge_or_404(assessment: Assessment, slug: str):
-    challenges = list(assessment.playbook.challenges.only("slug", "title", "order"))
-    challenge = next((c for c in challenges if c.slug == slug), None)
+    challenge = assessment.playbook.challenges.filter(slug=slug).first()
     if challenge is None:
         raise Http404("No such challenge in this playbook version")
-    return challenge, challenges
+    return challenge
 
 
 def _answer_forms(assessment, practices, data=None, answers=None):
@@ -78,7 +77,11 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk)
-    challenge, challenges = _challenge_or_404(assessment, challenge_slug)
+    progress, answers = load_progress(assessment)
+    challenges = [item.challenge for item in progress]
+    challenge = next((c for c in challenges if c.slug == challenge_slug), None)
+    if challenge is None:
+        raise Http404("No such challenge in this playbook version")
     practices = load_practices(assessment.playbook, challenge)
     editable = team_access.can_answer and not assessment.is_submitted
 
@@ -95,11 +98,9 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
             )
             if not result.conflicts:
                 messages.success(request, f"Saved your answers to {challenge.title}.")
-                position = challenges.index(challenge)
+                later = challenges[challenges.index(challenge) + 1 :]
                 if "next" in request.POST:
-                    if position + 1 < len(challenges):
-                        return redirect("assessments:questionnaire", pk, challenges[position + 1].slug)
-                    return redirect(assessment)
+                    return redirect("assessments:questionnaire", pk, later[0].slug) if later else redirect(assessment)
                 return redirect("assessments:questionnaire", pk, challenge.slug)
             forms = [_rebind_after_save(form, result, assessment) for form in forms]
             messages.warning(
@@ -110,8 +111,7 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
         else:
             messages.error(request, "Some answers need attention; nothing on this page was saved yet.")
     else:
-        forms = _answer_forms(assessment, practices, answers=load_answers(assessment))
-    progress = build_results(assessment).challenges
+        forms = _answer_forms(assessment, practices, answers=answers)
     return render(
         request,
         "assessments/questionnaire.html",
@@ -132,7 +132,7 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
 def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_slug: str) -> HttpResponse:
     """Autosave of one practice card (htmx). Without JavaScript the page's own form is used instead."""
     assessment, team_access = access.get_assessment(request.user, pk, Capability.ANSWER)
-    challenge, _ = _challenge_or_404(assessment, challenge_slug)
+    challenge = _challenge_or_404(assessment, challenge_slug)
     practice = next((p for p in load_practices(assessment.playbook, challenge) if p.slug == practice_slug), None)
     if practice is None:
         raise Http404("No such practice")

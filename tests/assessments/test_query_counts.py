@@ -1,0 +1,68 @@
+"""The hot pages cost the same number of queries whatever the size of the playbook or the history."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments import services
+from assessments.results import load_practices
+from tests.factories import publish_synthetic_playbook
+
+pytestmark = pytest.mark.django_db
+QUESTIONNAIRE_BUDGET = 8
+
+
+def world(team, lead, *, challenges, practices, assessments=1):
+    """A team whose assessments are fully answered on a synthetic playbook of challenges x practices."""
+    playbook = publish_synthetic_playbook(
+        version=f"size-{challenges}x{practices}-{assessments}", challenges=challenges, practices=practices
+    )
+    created = []
+    for index in range(assessments):
+        assessment = services.create_assessment(team=team, user=lead, title=f"Round {index}")
+        services.save_answers(
+            assessment=assessment,
+            user=lead,
+            answers=[services.AnswerInput(p, p.options.all()[index % 5], notes="n") for p in load_practices(playbook)],
+        )
+        services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
+        created.append(assessment)
+    return playbook, created[-1]
+
+
+def count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def page_costs(client, team, lead, **size) -> dict[str, int]:
+    playbook, assessment = world(team, lead, **size)
+    first_challenge = playbook.challenges.first().slug
+    return {
+        "questionnaire": count(client, reverse("assessments:questionnaire", args=[assessment.pk, first_challenge])),
+        "results": count(client, reverse("assessments:results", args=[assessment.pk])),
+        "overview": count(client, reverse("assessments:overview", args=[assessment.pk])),
+        "dashboard": count(client, team.get_absolute_url()),
+        "history": count(client, reverse("assessments:history", args=[team.pk])),
+    }
+
+
+def test_page_costs_do_not_grow_from_8_to_40_practices(client_for, lead, team):
+    client = client_for(lead)
+    small = page_costs(client, team, lead, challenges=4, practices=2)
+    team.assessments.all().delete()
+    large = page_costs(client, team, lead, challenges=5, practices=8)
+    assert small == large
+    assert large["questionnaire"] <= QUESTIONNAIRE_BUDGET
+
+
+def test_dashboard_and_history_costs_do_not_grow_with_the_number_of_assessments(client_for, lead, team):
+    client = client_for(lead)
+    one = page_costs(client, team, lead, challenges=5, practices=2, assessments=1)
+    team.assessments.all().delete()
+    many = page_costs(client, team, lead, challenges=5, practices=2, assessments=6)
+    assert one["dashboard"] == many["dashboard"]
+    assert one["history"] == many["history"]

@@ -1,0 +1,179 @@
+"""Answering: autosave, the no-JavaScript path, and two people editing at once."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Answer, AnswerChange
+from assessments.results import load_practices
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def assessment(team, lead, playbook):
+    return services.create_assessment(team=team, user=lead, title="Now")
+
+
+@pytest.fixture
+def challenge(playbook):
+    return playbook.challenges.first()
+
+
+@pytest.fixture
+def practices(playbook, challenge):
+    return load_practices(playbook, challenge)
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def card_data(practice, level, *, seen_revision=0, seen_level="", notes="", seen_notes=""):
+    prefix = practice.slug
+    return {
+        f"{prefix}-level": str(level),
+        f"initial-{prefix}-level": seen_level,
+        f"{prefix}-notes": notes,
+        f"initial-{prefix}-notes": seen_notes,
+        f"{prefix}-revision": str(seen_revision),
+    }
+
+
+def autosave(client, assessment, challenge, practice, data):
+    url = reverse("assessments:save_practice", args=[assessment.pk, challenge.slug, practice.slug])
+    return client.post(url, data, **HTMX)
+
+
+def stored_level(assessment, practice):
+    answer = Answer.objects.select_related("option").get(assessment=assessment, practice=practice)
+    return answer.option.level if answer.option else None
+
+
+def test_autosave_stores_one_practice_and_returns_its_card_marked_saved(assessment, challenge, practices, member):
+    response = autosave(signed_in(member), assessment, challenge, practices[0], card_data(practices[0], 2))
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith(
+        f'<section class="card mb-3 practice-card" id="practice-{practices[0].slug}"'
+    )
+    assert "<html" not in response.text
+    assert ">Saved<" in response.text
+    assert stored_level(assessment, practices[0]) == 2
+    assert f'name="{practices[0].slug}-revision" value="1"' in response.text
+
+
+def test_autosave_shows_validation_errors_in_the_card_and_keeps_the_input(assessment, challenge, practices, member):
+    data = card_data(practices[0], 1, notes="x" * 2001)
+    response = autosave(signed_in(member), assessment, challenge, practices[0], data)
+    assert "Not saved: see below" in response.text
+    assert "x" * 2001 in response.text
+    assert not Answer.objects.filter(assessment=assessment).exists()
+
+
+def test_autosave_without_htmx_sends_the_browser_back_to_the_assessment(assessment, challenge, practices, member):
+    url = reverse("assessments:save_practice", args=[assessment.pk, challenge.slug, practices[0].slug])
+    response = signed_in(member).post(url, card_data(practices[0], 2))
+    assert response.status_code == 302
+    assert not Answer.objects.filter(assessment=assessment).exists()
+
+
+def test_autosave_on_a_submitted_assessment_explains_why_nothing_was_saved(assessment, challenge, practices, lead):
+    assessment.status = "submitted"
+    assessment.save()
+    response = autosave(signed_in(lead), assessment, challenge, practices[0], card_data(practices[0], 2))
+    assert "Not saved: this assessment has been submitted" in response.text
+    assert not Answer.objects.filter(assessment=assessment).exists()
+
+
+def test_a_viewer_cannot_autosave(assessment, challenge, practices, viewer):
+    response = autosave(signed_in(viewer), assessment, challenge, practices[0], card_data(practices[0], 2))
+    assert response.status_code == 403
+
+
+def test_two_people_changing_different_practices_keep_both_answers(assessment, challenge, practices, lead, member):
+    alice, bob = signed_in(lead), signed_in(member)
+    url = reverse("assessments:questionnaire", args=[assessment.pk, challenge.slug])
+    # Both open the page while nothing is answered; Alice saves practice 0 first.
+    autosave(alice, assessment, challenge, practices[0], card_data(practices[0], 3))
+    # Bob submits the whole page as he saw it: practice 0 untouched, practice 1 answered.
+    data = {"save": ""}
+    for practice in practices:
+        data |= card_data(practice, "")
+    data |= card_data(practices[1], 1)
+    response = bob.post(url, data)
+    assert response.status_code == 302
+    assert stored_level(assessment, practices[0]) == 3
+    assert stored_level(assessment, practices[1]) == 1
+
+
+def test_a_conflicting_edit_of_the_same_practice_is_shown_to_the_second_person(
+    assessment, challenge, practices, lead, member
+):
+    alice, bob = signed_in(lead), signed_in(member)
+    practice = practices[0]
+    autosave(alice, assessment, challenge, practice, card_data(practice, 3, notes="Alice's evidence"))
+
+    # Bob saw the empty answer (revision 0) and picks level 1.
+    response = autosave(bob, assessment, challenge, practice, card_data(practice, 1))
+    assert "Not saved: changed by someone else" in response.text
+    assert f"<strong>{lead.username}</strong> changed this answer" in response.text
+    assert "level 3" in response.text and "Alice&#x27;s evidence" in response.text
+    assert stored_level(assessment, practice) == 3
+    # His own choice is still selected, now against the current revision.
+    assert f'name="{practice.slug}-revision" value="1"' in response.text
+    assert re.search(rf'<input[^>]*name="{practice.slug}-level"[^>]*value="1"[^>]*checked', response.text)
+    assert not re.search(rf'<input[^>]*name="{practice.slug}-level"[^>]*value="3"[^>]*checked', response.text)
+
+    # Saving again deliberately replaces Alice's answer.
+    again = autosave(bob, assessment, challenge, practice, card_data(practice, 1, seen_revision=1, seen_level="3"))
+    assert ">Saved<" in again.text
+    assert stored_level(assessment, practice) == 1
+
+
+def test_a_conflict_in_the_full_page_post_saves_the_rest_and_flags_the_clash(
+    assessment, challenge, practices, lead, member
+):
+    alice, bob = signed_in(lead), signed_in(member)
+    autosave(alice, assessment, challenge, practices[0], card_data(practices[0], 3))
+    data = {"save": ""}
+    for practice in practices:
+        data |= card_data(practice, "")
+    data |= card_data(practices[0], 0) | card_data(practices[1], 2)
+    response = bob.post(reverse("assessments:questionnaire", args=[assessment.pk, challenge.slug]), data)
+    assert response.status_code == 200
+    assert "Someone else changed an answer you also changed" in response.text
+    assert stored_level(assessment, practices[0]) == 3
+    assert stored_level(assessment, practices[1]) == 2
+
+
+def test_every_change_is_recorded_with_who_and_from_what_to_what(assessment, challenge, practices, lead):
+    client = signed_in(lead)
+    autosave(client, assessment, challenge, practices[0], card_data(practices[0], 1))
+    autosave(client, assessment, challenge, practices[0], card_data(practices[0], 2, seen_revision=1, seen_level="1"))
+    changes = list(AnswerChange.objects.filter(assessment=assessment).order_by("pk"))
+    assert [(c.before and c.before["level"], c.after["level"]) for c in changes] == [(None, 1), (1, 2)]
+    assert {c.changed_by for c in changes} == {lead}
+    page = client.get(reverse("assessments:audit", args=[assessment.pk]))
+    assert "level 1" in page.text and "level 2" in page.text
+
+
+def test_prefill_copies_the_previous_answers_and_notes(team, lead, playbook, practices):
+    first = services.create_assessment(team=team, user=lead, title="Spring")
+    services.save_answers(
+        assessment=first,
+        user=lead,
+        answers=[services.AnswerInput(p, p.options.all()[2], notes=f"note {p.slug}") for p in practices],
+    )
+    response = signed_in(lead).post(team.get_absolute_url(), {"title": "Autumn", "prefill_from": first.pk})
+    second = team.assessments.get(title="Autumn")
+    assert response.url == second.get_absolute_url()
+    copied = {a.practice.slug: (a.option.level, a.notes) for a in second.answers.select_related("option", "practice")}
+    assert copied == {p.slug: (2, f"note {p.slug}") for p in practices}
+    assert first.answers.count() == len(practices)
