@@ -96,3 +96,8 @@ def get_assessment(
     access = _access_of(assessment)
     _require(access, capability)
     return assessment, access
+
+
+def visible_to_share_link(link) -> Assessment:
+    """The one assessment a valid share link opens, loaded as the results need it."""
+    return Assessment.objects.select_related("team__organisation", "playbook").get(pk=link.assessment_id)

@@ -164,3 +164,16 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.action = instance_action
         self.fields["owner"].queryset = get_user_model().objects.filter(memberships__team=team).order_by("username")
+
+
+class ShareLinkForm(forms.Form):
+    label = forms.CharField(
+        max_length=100, label="Who is it for?", widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    days = forms.IntegerField(
+        min_value=1,
+        max_value=90,
+        initial=14,
+        label="Valid for (days)",
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )

@@ -204,3 +204,55 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RENDERING = "rendering", "Rendering"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class RenderedReport(models.Model):
+    """The PDF of one assessment revision, keyed by a hash of the HTML it is made from.
+
+    The HTML is stored with the job so the background worker renders exactly
+    what was hashed, even if answers change while it waits.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="rendered_reports")
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    html = models.TextField(blank=True)
+    pdf = models.BinaryField(null=True)
+    pages = models.PositiveIntegerField(null=True)
+    render_seconds = models.FloatField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "content_hash"], name="one_report_per_revision")]
+
+    def __str__(self) -> str:
+        return f"Report of {self.assessment} ({self.content_hash[:8]}, {self.status})"
+
+
+class ShareLink(models.Model):
+    """A read-only link to one submitted assessment's results and PDF, for people without an account."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="share_links")
+    label = models.CharField(max_length=100, help_text="Who the link is for, e.g. 'Head of data'")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Share of {self.assessment} for {self.label}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -9,6 +9,10 @@ Rules:
 - Items are ordered by: high-risk flag first, then weight (heavier first), then
   the gap to the target (larger first), then the playbook's own order.
 
+- Each item falls in a horizon: *now* for every high-risk item and every quick
+  win (low effort, high impact); *next* for the other essential (weight 3) or
+  high-impact items; *later* for the rest.
+
 Example: target 3 for a challenge where practice A (weight 3) is at 1 and B
 (weight 1, critical, flagged) is at 0 gives [B (0 to 1), A (1 to 2)]: the flag
 outranks the weight.
@@ -16,6 +20,7 @@ outranks the weight.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from assessments.scoring import AssessmentScore
 
@@ -94,3 +99,22 @@ def plan_remediation(
         items.append((position, item))
     items.sort(key=lambda pair: (not pair[1].is_flagged, -pair[1].weight, -pair[1].gap, pair[0]))
     return tuple(item for _, item in items)
+
+
+class Horizon(StrEnum):
+    NOW = "now"
+    NEXT = "next"
+    LATER = "later"
+
+
+def horizon_of(item: PlanItem) -> Horizon:
+    if item.is_flagged or (item.step.effort == "low" and item.step.impact == "high"):
+        return Horizon.NOW
+    if item.weight == 3 or item.step.impact == "high":
+        return Horizon.NEXT
+    return Horizon.LATER
+
+
+def group_by_horizon(plan: Sequence[PlanItem]) -> dict[Horizon, tuple[PlanItem, ...]]:
+    """The plan split into horizons, keeping its priority order within each."""
+    return {horizon: tuple(item for item in plan if horizon_of(item) == horizon) for horizon in Horizon}

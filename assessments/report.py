@@ -1,16 +1,31 @@
-"""The PDF remediation report, rendered by WeasyPrint from the same partials as the results page."""
+"""The PDF report, rendered by WeasyPrint from the same partials and numbers as the results page.
 
+A report is rendered once per revision of what it shows: the hash of its HTML is
+the cache key, so any changed answer, target or wording makes a new one. Renders
+take about a second, so they run on the background worker (`assessments.tasks`).
+"""
+
+import hashlib
+import logging
 import mimetypes
+import time
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import timezone
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from assessments import tasks
+from assessments.models import AnswerChange, RenderedReport, ReportStatus
 from assessments.results import AssessmentResults
+
+logger = logging.getLogger(__name__)
 
 
 class StaticFileFetcher(URLFetcher):
@@ -32,13 +47,88 @@ class StaticFileFetcher(URLFetcher):
         return URLFetcherResponse(url, Path(found).read_bytes(), headers={"Content-Type": content_type})
 
 
+def participants(results: AssessmentResults) -> list[str]:
+    """Everyone who changed an answer, and whoever submitted it."""
+    assessment = results.assessment
+    names = set(
+        AnswerChange.objects.filter(assessment=assessment, changed_by__isnull=False).values_list(
+            "changed_by__username", flat=True
+        )
+    )
+    if assessment.submitted_by_id:
+        names.add(assessment.submitted_by.get_username())
+    return sorted(names)
+
+
 def render_report_html(results: AssessmentResults) -> str:
     return render_to_string(
         "assessments/report_pdf.html",
-        {"results": results, "assessment": results.assessment, "site_url": settings.SITE_URL},
+        {
+            "results": results,
+            "assessment": results.assessment,
+            "site_url": settings.SITE_URL,
+            "participants": participants(results),
+        },
     )
 
 
-def render_report_pdf(results: AssessmentResults) -> bytes:
-    html = HTML(string=render_report_html(results), base_url=settings.SITE_URL + "/", url_fetcher=StaticFileFetcher())
-    return html.write_pdf(pdf_variant="pdf/ua-1")
+@cache
+def _fonts() -> FontConfiguration:
+    # One font configuration per process: a warm worker skips reloading the embedded fonts.
+    return FontConfiguration()
+
+
+def render_pdf(html: str) -> tuple[bytes, int]:
+    """The PDF and its page count."""
+    document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=StaticFileFetcher()).render(
+        font_config=_fonts()
+    )
+    return document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages)
+
+
+def request_report(results: AssessmentResults) -> RenderedReport:
+    """The report of what `results` shows now: the cached one, or a newly queued render.
+
+    With an immediate task backend (tests) the render happens before this returns.
+    """
+    html = render_report_html(results)
+    content_hash = hashlib.sha256(html.encode()).hexdigest()
+    assessment = results.assessment
+    report, created = RenderedReport.objects.get_or_create(
+        assessment=assessment, content_hash=content_hash, defaults={"html": html}
+    )
+    if created:
+        # Older revisions are never shown again.
+        RenderedReport.objects.filter(assessment=assessment).exclude(pk=report.pk).delete()
+    elif report.status == ReportStatus.FAILED:
+        RenderedReport.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED)
+    else:
+        return report
+    # The database backend stores the task in the caller's transaction, so no worker sees it before the row.
+    tasks.render_report.enqueue(report.pk)
+    report.refresh_from_db()
+    return report
+
+
+def render_queued_report(report_id: int) -> None:
+    claimed = RenderedReport.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+        status=ReportStatus.RENDERING
+    )
+    if not claimed:
+        return  # already rendered, or deleted because a newer revision replaced it
+    report = RenderedReport.objects.only("html").get(pk=report_id)
+    started = time.perf_counter()
+    try:
+        pdf, pages = render_pdf(report.html)
+    except Exception:
+        logger.exception("report %s failed to render", report_id)
+        RenderedReport.objects.filter(pk=report_id).update(status=ReportStatus.FAILED, finished_at=timezone.now())
+        raise
+    RenderedReport.objects.filter(pk=report_id).update(
+        status=ReportStatus.READY,
+        pdf=pdf,
+        pages=pages,
+        html="",
+        render_seconds=round(time.perf_counter() - started, 3),
+        finished_at=timezone.now(),
+    )

@@ -13,7 +13,15 @@ from django.urls import reverse
 
 from assessments.comparison import ActionOutcome, ActionRecord, PracticeLevel, action_outcomes
 from assessments.models import Action, Answer, Assessment
-from assessments.planning import NextStep, PlanItem, PracticeGuide, plan_remediation, resolve_targets
+from assessments.planning import (
+    Horizon,
+    NextStep,
+    PlanItem,
+    PracticeGuide,
+    group_by_horizon,
+    plan_remediation,
+    resolve_targets,
+)
 from assessments.scoring import (
     AssessmentScore,
     ChallengeAnswers,
@@ -80,13 +88,26 @@ class AssessmentResults:
     def playbook(self) -> PlaybookVersion:
         return self.assessment.playbook
 
-    @cached_property
-    def practice_titles(self) -> dict[str, str]:
-        return {row.practice.slug: row.practice.title for c in self.challenges for row in c.rows}
-
     @property
     def flagged_rows(self) -> list[PracticeRow]:
         return [row for challenge in self.challenges for row in challenge.flagged_rows]
+
+    @cached_property
+    def rows_by_slug(self) -> dict[str, PracticeRow]:
+        return {row.practice.slug: row for challenge in self.challenges for row in challenge.rows}
+
+    @cached_property
+    def horizons(self) -> dict[Horizon, tuple[PlanItem, ...]]:
+        return group_by_horizon(self.plan)
+
+    @property
+    def top_risks(self) -> list[PracticeRow]:
+        """The three practices the plan puts first: high-risk flags, then the heaviest gaps."""
+        return [self.rows_by_slug[item.practice_slug] for item in self.plan[:3]]
+
+    @property
+    def top_actions(self) -> tuple[PlanItem, ...]:
+        return self.plan[:5]
 
 
 def rules_for(playbook: PlaybookVersion) -> ScoringRules:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import team_views, views
+from assessments import share_views, team_views, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -27,4 +27,10 @@ urlpatterns = [
     path("assessments/<int:pk>/plan/<slug:practice_slug>/track/", views.track_action, name="track_action"),
     path("assessments/<int:pk>/audit/", views.audit, name="audit"),
     path("assessments/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("assessments/<int:pk>/export.json", views.export_json, name="export_json"),
+    path("assessments/<int:pk>/export.csv", views.export_csv, name="export_csv"),
+    path("assessments/<int:pk>/share/", share_views.create, name="share_create"),
+    path("assessments/<int:pk>/share/<int:link_id>/revoke/", share_views.revoke, name="share_revoke"),
+    path("shared/<str:token>/", share_views.shared_results, name="shared_results"),
+    path("shared/<str:token>/report.pdf", share_views.shared_report, name="shared_report"),
 ]

@@ -1,18 +1,22 @@
-"""Pages of one assessment: overview, questionnaire (with autosave), results, report."""
+"""Pages of one assessment: overview, questionnaire (with autosave), results, report, exports."""
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from assessments import access, services
+from assessments import access, exports, services
 from assessments.access import Capability
-from assessments.forms import PracticeAnswerForm, TargetsForm
-from assessments.models import Action, AnswerChange, Assessment
-from assessments.report import render_report_pdf
+from assessments.forms import PracticeAnswerForm, ShareLinkForm, TargetsForm
+from assessments.models import Action, AnswerChange, Assessment, ReportStatus
+from assessments.report import request_report
 from assessments.results import build_results, earlier_action_outcomes, load_practices, load_progress
 
 
@@ -66,10 +70,22 @@ def _rebind_after_save(form: PracticeAnswerForm, result: services.SaveResult, as
 @never_cache
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk)
+    share_links = []
+    if team_access.can_manage:
+        share_links = [
+            (link, request.build_absolute_uri(reverse("assessments:shared_results", args=[services.share_token(link)])))
+            for link in assessment.share_links.all()
+        ]
     return render(
         request,
         "assessments/assessment_overview.html",
-        {"assessment": assessment, "access": team_access, "results": build_results(assessment)},
+        {
+            "assessment": assessment,
+            "access": team_access,
+            "results": build_results(assessment),
+            "share_links": share_links,
+            "share_form": ShareLinkForm(),
+        },
     )
 
 
@@ -245,12 +261,45 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def report_response(request: HttpRequest, results) -> HttpResponse:
+    """The PDF when it is ready; otherwise a page that shows the render's progress and fetches it when done."""
+    report = request_report(results)
+    assessment = results.assessment
+    if report.status == ReportStatus.READY:
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = request.path
+            return response
+        return _attachment(bytes(report.pdf), "application/pdf", assessment, "pdf")
+    template = "assessments/report_waiting.html#report-progress" if request.htmx else "assessments/report_waiting.html"
+    return render(request, template, {"assessment": assessment, "report": report}, status=202)
+
+
 @login_required
+@never_cache
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk)
-    pdf = render_report_pdf(build_results(assessment))
-    filename = f"mlops-maturity-{slugify(assessment.team.name)}-{assessment.updated_at:%Y-%m-%d}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
+    return report_response(request, build_results(assessment))
+
+
+def _attachment(content: str | bytes, content_type: str, assessment: Assessment, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"mlops-maturity-{slugify(assessment.team.name)}-{assessment.updated_at:%Y-%m-%d}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@never_cache
+def export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _ = access.get_assessment(request.user, pk)
+    data = exports.export_json(build_results(assessment), site_url=settings.SITE_URL)
+    return _attachment(json.dumps(data, indent=2, ensure_ascii=False), "application/json", assessment, "json")
+
+
+@login_required
+@never_cache
+def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _ = access.get_assessment(request.user, pk)
+    text = exports.export_csv(build_results(assessment), site_url=settings.SITE_URL)
+    return _attachment(text.encode("utf-8"), "text/csv; charset=utf-8", assessment, "csv")

@@ -1,11 +1,23 @@
 import io
 
 import pytest
+from asgiref.local import Local
 from django.core.management import call_command
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.tasks import task_backends
 
 from assessments.models import Role
 from playbook.models import PlaybookVersion
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
+
+
+@receiver(setting_changed)
+def _reset_task_backends(*, setting, **kwargs):
+    # Django resets caches and databases on setting changes, but not task backends (6.1).
+    if setting == "TASKS":
+        task_backends.__dict__.pop("settings", None)
+        task_backends._connections = Local(task_backends.thread_critical)
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +29,8 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Reports render inline; tests/assessments/test_report.py covers the database queue and its worker.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(scope="session")

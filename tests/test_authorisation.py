@@ -53,6 +53,12 @@ ROUTES: dict[str, list[Check]] = {
     "assessments:track_action": [Check("post", Capability.MANAGE, 302)],
     "assessments:audit": [Check("get", Capability.MANAGE, 200)],
     "assessments:report_pdf": [Check("get", Capability.VIEW, 200)],
+    "assessments:export_json": [Check("get", Capability.VIEW, 200)],
+    "assessments:export_csv": [Check("get", Capability.VIEW, 200)],
+    "assessments:share_create": [Check("post", Capability.MANAGE, 302)],
+    "assessments:share_revoke": [Check("post", Capability.MANAGE, 302)],
+    "assessments:shared_results": [Check("get", PUBLIC, 200)],
+    "assessments:shared_report": [Check("get", PUBLIC, 200)],
 }
 # What each URL is given: built from a small world of one team with one assessment.
 ARGS = {
@@ -69,6 +75,9 @@ ARGS = {
     "assessments:questionnaire": lambda w: [w.assessment.pk, w.challenge.slug],
     "assessments:save_practice": lambda w: [w.assessment.pk, w.challenge.slug, w.practice.slug],
     "assessments:track_action": lambda w: [w.assessment.pk, w.practice.slug],
+    "assessments:share_revoke": lambda w: [w.share_link.assessment_id, w.share_link.pk],
+    "assessments:shared_results": lambda w: [services.share_token(w.share_link)],
+    "assessments:shared_report": lambda w: [services.share_token(w.share_link)],
 }
 # Form data that a permitted visitor's request succeeds with.
 DATA = {
@@ -111,6 +120,7 @@ class World:
     action: object
     invitation: object
     removable: object
+    share_link: object
 
 
 def _world(team, lead, playbook) -> World:
@@ -130,7 +140,16 @@ def _world(team, lead, playbook) -> World:
         action=services.track_action(assessment=assessment, item=plan_item, user=lead),
         invitation=services.invite(team=team, email="new@example.com", role=Role.MEMBER, invited_by=lead),
         removable=MembershipFactory(team=team, role=Role.VIEWER),
+        share_link=_shared_assessment_link(team, lead, assessment),
     )
+
+
+def _shared_assessment_link(team, lead, draft):
+    """A share link of a second, submitted assessment of the team (only submitted ones can be shared)."""
+    submitted = services.create_assessment(team=team, user=lead, title="Shared", prefill_from=draft)
+    services.submit_assessment(assessment=submitted, user=lead, challenges_without_level=[])
+    submitted.refresh_from_db()
+    return services.create_share_link(assessment=submitted, label="Stakeholder", days=7, user=lead)
 
 
 def _args(name: str, world: World) -> list:

@@ -1,6 +1,7 @@
 from django import template
 
 from assessments.charts import RadarAxis, radar_svg
+from assessments.planning import Horizon
 
 register = template.Library()
 
@@ -22,3 +23,25 @@ def radar_chart(results) -> str:
     """The challenge radar of an assessment; the results page and the PDF show the same SVG."""
     axes = [RadarAxis(c.challenge.title, c.score.score, c.target) for c in results.challenges]
     return radar_svg(axes, title=f"Maturity by challenge: {results.assessment.title}")
+
+
+HORIZONS = {
+    Horizon.NOW: ("Now", "High-risk items and quick wins (low effort, high impact)."),
+    Horizon.NEXT: ("Next", "Essential practices and other high-impact steps."),
+    Horizon.LATER: ("Later", "Everything else that stands between the team and its targets."),
+}
+
+
+@register.simple_tag
+def horizon_title(horizon: Horizon) -> str:
+    return HORIZONS[horizon][0]
+
+
+@register.simple_tag
+def horizon_rule(horizon: Horizon) -> str:
+    return HORIZONS[horizon][1]
+
+
+@register.filter
+def challenge_title(slug: str, results) -> str:
+    return next((c.challenge.title for c in results.challenges if c.challenge.slug == slug), slug)

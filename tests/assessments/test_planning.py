@@ -1,6 +1,16 @@
 """Remediation planning on hand-built cases, without a database."""
 
-from assessments.planning import NextStep, PracticeGuide, default_target, plan_remediation, resolve_targets
+from assessments.planning import (
+    Horizon,
+    NextStep,
+    PlanItem,
+    PracticeGuide,
+    default_target,
+    group_by_horizon,
+    horizon_of,
+    plan_remediation,
+    resolve_targets,
+)
 from assessments.scoring import ChallengeAnswers, PracticeAnswer, ScoringRules, score_assessment
 
 RULES = ScoringRules()
@@ -68,3 +78,26 @@ def test_not_applicable_and_unanswered_practices_are_not_planned():
 def test_a_practice_at_the_target_needs_nothing():
     guides = [guide("done", 4)]
     assert plan_remediation(score_of(guides), guides, {"c": 4}) == ()
+
+
+def item(*, flagged=False, weight=1, effort="medium", impact="medium"):
+    return PlanItem("c", "p", "P", 1, 2, NextStep("do", effort, impact), flagged, weight, "/g#p", "G")
+
+
+def test_high_risk_items_and_quick_wins_are_for_now():
+    assert horizon_of(item(flagged=True, effort="high", impact="low")) == Horizon.NOW
+    assert horizon_of(item(effort="low", impact="high")) == Horizon.NOW
+
+
+def test_essential_or_high_impact_items_come_next_and_the_rest_later():
+    assert horizon_of(item(weight=3)) == Horizon.NEXT
+    assert horizon_of(item(impact="high", effort="high")) == Horizon.NEXT
+    assert horizon_of(item(weight=2, effort="low", impact="low")) == Horizon.LATER
+
+
+def test_grouping_keeps_the_priority_order_within_each_horizon():
+    plan = [item(weight=3), item(flagged=True), item(), item(weight=3, impact="low")]
+    groups = group_by_horizon(plan)
+    assert groups[Horizon.NOW] == (plan[1],)
+    assert groups[Horizon.NEXT] == (plan[0], plan[3])
+    assert groups[Horizon.LATER] == (plan[2],)
