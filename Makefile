@@ -43,7 +43,10 @@ run: install
 	@echo
 	@echo "  MLOps Maturity Assessment: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo logins (password: demo): lead, member, viewer, consultant, other-lead"
+	@echo "  PDF reports render on a background worker started alongside the web server."
 	@echo
+	@trap 'kill 0' EXIT; \
+	$(RUN_ENV) $(BIN)/python manage.py db_worker --no-startup-delay --interval 0.5 & \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install-dev

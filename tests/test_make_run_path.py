@@ -17,7 +17,7 @@ for a in Assessment.objects.filter(team__slug="fraud-detection"):
     pages += [f"/assessments/{a.pk}/", f"/assessments/{a.pk}/results/", f"/assessments/{a.pk}/report.pdf"]
 for page in pages:
     response = client.get(page)
-    print(page, response.status_code)
+    print(page, response.status_code, response["Content-Type"].split(";")[0])
 """
 
 
@@ -43,7 +43,16 @@ def test_a_fresh_sqlite_database_gets_the_playbook_and_demo_data_and_serves_page
     assert "(unchanged)" in manage("load_playbook")
     assert "already present" in manage("load_demo")
 
-    lines = manage("shell", "--no-imports", "-c", RENDER_PAGES).split("\n")
-    statuses = dict(line.split() for line in lines if line.strip())
-    assert len(statuses) == 8  # home, playbook, and three pages of each of the two demo assessments
-    assert set(statuses.values()) == {"200"}, statuses
+    def render_pages():
+        lines = manage("shell", "--no-imports", "-c", RENDER_PAGES).split("\n")
+        return {page: (status, kind) for page, status, kind in (line.split() for line in lines if line.strip())}
+
+    first = render_pages()
+    assert len(first) == 8  # home, playbook, and three pages of each of the two demo assessments
+    pdfs = [page for page in first if page.endswith(".pdf")]
+    assert {first[page] for page in first if page not in pdfs} == {("200", "text/html")}
+    # PDFs are queued for the background worker: a progress page first, the PDF once the worker ran.
+    assert {first[page] for page in pdfs} == {("202", "text/html")}
+    manage("db_worker", "--batch", "--no-startup-delay")
+    second = render_pages()
+    assert {second[page] for page in pdfs} == {("200", "application/pdf")}

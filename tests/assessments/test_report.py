@@ -1,0 +1,202 @@
+"""The PDF report read back: sections, outline, links, numbers, escaping, pagination, caching and the worker."""
+
+import io
+import re
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from assessments import services
+from assessments.models import RenderedReport, ReportStatus
+from assessments.report import StaticFileFetcher, request_report
+from assessments.results import build_results, load_practices
+from tests.factories import publish_synthetic_playbook
+from tests.pdf import pdf_links, pdf_text
+
+pytestmark = pytest.mark.django_db
+SECTIONS = ["Executive summary", "Remediation plan", "Challenges in detail", "Appendix: scoring method"]
+
+
+def submitted_assessment(team, lead, *, notes_for=lambda p: f"Evidence for {p.title}", level_for=lambda p: 1):
+    assessment = services.create_assessment(team=team, user=lead, title="Quarterly review")
+    services.save_answers(
+        assessment=assessment,
+        user=lead,
+        answers=[
+            services.AnswerInput(p, p.options.all()[level_for(p)], notes=notes_for(p))
+            for p in load_practices(assessment.playbook)
+        ],
+    )
+    services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
+    assessment.refresh_from_db()
+    return assessment
+
+
+def download(client, assessment) -> bytes:
+    response = client.get(reverse("assessments:report_pdf", args=[assessment.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+def outline_titles(pdf: bytes) -> list[str]:
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item)
+            else:
+                yield item.title
+
+    return list(walk(PdfReader(io.BytesIO(pdf)).outline))
+
+
+@pytest.fixture
+def pdf_and_results(client_for, team, lead):
+    assessment = submitted_assessment(team, lead, level_for=lambda p: 0 if p.is_critical else 2)
+    return download(client_for(lead), assessment), build_results(assessment), assessment
+
+
+def test_every_section_is_present_and_in_the_outline(pdf_and_results, team):
+    pdf, results, _ = pdf_and_results
+    text = pdf_text(pdf)
+    outline = outline_titles(pdf)
+    for section in SECTIONS:
+        assert section in text
+        assert section in outline
+    assert team.name in outline
+    for item in results.challenges:
+        assert any(title.startswith(item.challenge.title) for title in outline)
+
+
+def test_the_cover_names_team_organisation_version_and_who_took_part(pdf_and_results, team, lead):
+    pdf, results, _ = pdf_and_results
+    first_page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert team.name in first_page and team.organisation.name in first_page
+    assert f"version {results.playbook.version}" in first_page
+    assert lead.username in first_page
+
+
+def test_the_numbers_in_the_pdf_match_the_results_page(pdf_and_results, client_for, lead):
+    pdf, results, assessment = pdf_and_results
+    text = pdf_text(pdf)
+    page = client_for(lead).get(reverse("assessments:results", args=[assessment.pk])).text
+    for item in results.challenges:
+        level_name = results.playbook.level_names[item.score.level]
+        row = f"{item.challenge.title} {item.score.level} · {level_name} {item.score.score:.1f}"
+        assert row in text.replace(" High risk", "")
+        assert f"<td>{item.score.score:.1f}</td>" in page
+    overall = f"Overall maturity: {results.score.level} · {results.playbook.level_names[results.score.level]}"
+    assert overall in text
+    assert f"overall {results.score.level} · {results.playbook.level_names[results.score.level]}" in page
+    for item in results.plan:
+        assert item.step.text[:60] in text
+
+
+def test_every_link_is_an_absolute_guidance_url_that_exists(pdf_and_results, client):
+    pdf, results, _ = pdf_and_results
+    links = pdf_links(pdf)
+    assert len(links) >= len(results.plan)
+    for link in set(links):
+        assert link.startswith(f"{settings.SITE_URL}/playbook/{results.playbook.version}/")
+        path, anchor = link.removeprefix(settings.SITE_URL).split("#")
+        page = client.get(path)
+        assert page.status_code == 200 and f'id="{anchor}"' in page.text
+
+
+def test_the_pdf_is_tagged_with_a_title_and_the_embedded_package_font(pdf_and_results):
+    pdf, _, _ = pdf_and_results
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert reader.metadata.title.startswith("MLOps maturity report")
+    fonts = {
+        str(font.get_object()["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("Source-Sans-3" in font for font in fonts)
+
+
+def test_html_typed_into_notes_appears_as_text(client_for, team, lead):
+    assessment = submitted_assessment(team, lead, notes_for=lambda p: "<b>bold</b> <script>alert(1)</script>")
+    text = pdf_text(download(client_for(lead), assessment))
+    # Compared without whitespace: lines may wrap after the slash of a closing tag.
+    assert "<b>bold</b><script>alert(1)</script>" in re.sub(r"\s", "", text)
+
+
+def test_forty_practices_with_long_notes_paginate_without_losing_text(client_for, team, lead):
+    publish_synthetic_playbook(version="long-notes", challenges=5, practices=8)
+    long_note = "Evidence: " + " ".join(f"word{i}" for i in range(120))
+    unbroken = "x" * 400
+    assessment = submitted_assessment(
+        team, lead, notes_for=lambda p: f"{long_note} ENDMARK{p.pk}" if p.slug != "practice-3-3" else unbroken
+    )
+    pdf = download(client_for(lead), assessment)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) > 10
+    text = pdf_text(pdf)
+    for practice in load_practices(assessment.playbook):
+        if practice.slug != "practice-3-3":
+            assert f"word119 ENDMARK{practice.pk}" in text
+    assert len(re.sub(r"\s", "", text).split("x" * 50)) > 1
+    assert re.sub(r"\s", "", text).count("x" * 400) == 1
+
+
+def test_a_report_is_rendered_once_per_revision(team, lead):
+    assessment = submitted_assessment(team, lead)
+    first = request_report(build_results(assessment))
+    assert first.status == ReportStatus.READY and first.pages > 1
+    again = request_report(build_results(assessment))
+    assert again.pk == first.pk
+    services.reopen_assessment(assessment=assessment)
+    assessment.refresh_from_db()
+    practice = load_practices(assessment.playbook)[0]
+    services.save_answers(
+        assessment=assessment, user=lead, answers=[services.AnswerInput(practice, practice.options.all()[4])]
+    )
+    changed = request_report(build_results(assessment))
+    assert changed.pk != first.pk
+    assert list(RenderedReport.objects.filter(assessment=assessment)) == [changed]
+
+
+def test_the_background_worker_renders_queued_reports(settings, monkeypatch, client_for, team, lead):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assessment = submitted_assessment(team, lead)
+    client = client_for(lead)
+    url = reverse("assessments:report_pdf", args=[assessment.pk])
+    waiting = client.get(url)
+    assert waiting.status_code == 202
+    assert "Preparing the PDF report" in waiting.text
+    assert 'hx-trigger="every 1s"' in waiting.text
+    polled = client.get(url, HTTP_HX_REQUEST="true")
+    assert polled.status_code == 202 and "<html" not in polled.text
+
+    # The worker drops connections it thinks stale, which would end this test's transaction.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    ready = client.get(url, HTTP_HX_REQUEST="true")
+    assert ready.status_code == 204 and ready["HX-Redirect"] == url
+    assert client.get(url)["Content-Type"] == "application/pdf"
+
+
+def test_the_fetcher_refuses_remote_urls_and_paths_outside_static():
+    fetcher = StaticFileFetcher()
+    for url in [
+        "https://example.org/evil.css",
+        "file:///etc/passwd",
+        f"{settings.SITE_URL}/admin/",
+        f"{settings.SITE_URL}/static/../../config/settings.py",
+        f"{settings.SITE_URL}/static/css/../../../manage.py",
+    ]:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert fetcher.fetch(f"{settings.SITE_URL}/static/css/report.css").read().startswith(b"/*")
+
+
+def test_only_the_team_and_its_consultants_can_download(client_for, team, lead, viewer, consultant, outsider):
+    assessment = submitted_assessment(team, lead)
+    url = reverse("assessments:report_pdf", args=[assessment.pk])
+    assert client_for(viewer).get(url).status_code == 200
+    assert client_for(consultant).get(url).status_code == 200
+    assert client_for(outsider).get(url).status_code == 404

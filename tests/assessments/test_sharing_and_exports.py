@@ -1,0 +1,100 @@
+"""Share links for stakeholders, and export downloads."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import ShareLink
+from assessments.results import build_results, load_practices
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(team, lead):
+    assessment = services.create_assessment(team=team, user=lead, title="Shared review")
+    services.save_answers(
+        assessment=assessment,
+        user=lead,
+        answers=[services.AnswerInput(p, p.options.all()[2]) for p in load_practices(assessment.playbook)],
+    )
+    services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
+    assessment.refresh_from_db()
+    return assessment
+
+
+def share_url(link, name="assessments:shared_results"):
+    return reverse(name, args=[services.share_token(link)])
+
+
+def test_a_lead_creates_a_share_link_listed_on_the_assessment_page(client_for, lead, submitted):
+    client = client_for(lead)
+    client.post(reverse("assessments:share_create", args=[submitted.pk]), {"label": "Head of data", "days": 14})
+    link = ShareLink.objects.get(assessment=submitted)
+    assert (link.label, link.is_active) == ("Head of data", True)
+    page = client.get(submitted.get_absolute_url())
+    assert share_url(link) in page.text
+
+
+def test_a_draft_cannot_be_shared(client_for, lead, team):
+    draft = services.create_assessment(team=team, user=lead, title="Draft")
+    response = client_for(lead).post(reverse("assessments:share_create", args=[draft.pk]), {"label": "X", "days": 3})
+    assert response.status_code == 302
+    assert not ShareLink.objects.exists()
+
+
+def test_a_stakeholder_without_an_account_reads_results_and_the_pdf_and_nothing_else(client, lead, submitted):
+    link = services.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
+    page = client.get(share_url(link))
+    assert page.status_code == 200
+    assert "Remediation plan" in page.text and submitted.team.name in page.text
+    assert "Track as an action" not in page.text and "<form" not in page.text.split("</nav>", 1)[1]
+    assert client.get(share_url(link, "assessments:shared_report"))["Content-Type"] == "application/pdf"
+    # The link is no session: the team's own pages still need a login.
+    assert client.get(submitted.get_absolute_url()).status_code == 302
+    assert client.get(reverse("assessments:export_json", args=[submitted.pk])).status_code == 302
+
+
+def test_revoked_expired_and_forged_links_open_nothing(client, lead, submitted):
+    revoked = services.create_share_link(assessment=submitted, label="A", days=7, user=lead)
+    services.revoke_share_link(link=revoked)
+    expired = services.create_share_link(assessment=submitted, label="B", days=7, user=lead)
+    ShareLink.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    valid = services.create_share_link(assessment=submitted, label="C", days=7, user=lead)
+    forged = services.share_token(valid)[:-2] + "xx"
+    for url in [share_url(revoked), share_url(expired), reverse("assessments:shared_results", args=[forged])]:
+        assert client.get(url).status_code == 404
+    assert client.get(reverse("assessments:shared_results", args=[str(valid.pk)])).status_code == 404
+
+
+def test_reopening_an_assessment_suspends_its_share_links(client, lead, submitted):
+    link = services.create_share_link(assessment=submitted, label="A", days=7, user=lead)
+    services.reopen_assessment(assessment=submitted)
+    assert client.get(share_url(link)).status_code == 404
+
+
+def test_exports_are_attachments_that_agree_with_the_results(client_for, viewer, submitted):
+    client = client_for(viewer)
+    results = build_results(submitted)
+    response = client.get(reverse("assessments:export_json", args=[submitted.pk]))
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in response["Cache-Control"]
+    data = json.loads(response.content)
+    assert data["overall"]["level"] == results.score.level
+    assert [c["score"] for c in data["challenges"]] == [round(c.score.score, 2) for c in results.challenges]
+
+    response = client.get(reverse("assessments:export_csv", args=[submitted.pk]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == sum(len(c.rows) for c in results.challenges)
+
+
+def test_exports_are_not_for_other_teams(client_for, outsider, submitted):
+    for name in ("assessments:export_json", "assessments:export_csv"):
+        assert client_for(outsider).get(reverse(name, args=[submitted.pk])).status_code == 404
