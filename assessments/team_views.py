@@ -25,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     teams = access.visible_teams(request.user).prefetch_related(
         Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at"))
     )
-    return render(request, "assessments/home.html", {"teams": teams})
+    organisations = request.user.consulting_organisations.all()
+    return render(request, "assessments/home.html", {"teams": teams, "organisations": organisations})
 
 
 def _dashboard_rows(assessments: list[Assessment]) -> list[dict]:
@@ -244,4 +245,36 @@ def compare(request: HttpRequest, team_id: int) -> HttpResponse:
             "deltas": deltas,
             "outcomes": outcomes,
         },
+    )
+
+
+@login_required
+@never_cache
+def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    """A consultant's heatmap: each team's latest submitted levels by challenge."""
+    organisation = request.user.consulting_organisations.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404("No such organisation")
+    teams = list(organisation.teams.all())
+    latest: dict[int, Assessment] = {}
+    for assessment in (
+        Assessment.objects.filter(team__in=teams, status=Status.SUBMITTED)
+        .select_related("playbook")
+        .order_by("team_id", "-submitted_at")
+    ):
+        latest.setdefault(assessment.team_id, assessment)
+    scores = score_many(list(latest.values()))
+    columns: dict[str, str] = {}
+    for score in scores.values():
+        for challenge in score.challenges:
+            columns.setdefault(challenge.slug, challenge.title)
+    rows = []
+    for team in teams:
+        assessment = latest.get(team.pk)
+        levels = {c.slug: c for c in scores[assessment.pk].challenges} if assessment else {}
+        rows.append({"team": team, "assessment": assessment, "cells": [levels.get(slug) for slug in columns]})
+    return render(
+        request,
+        "assessments/organisation_overview.html",
+        {"organisation": organisation, "columns": columns, "rows": rows},
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("teams/<int:team_id>/actions/<int:action_id>/", team_views.update_action, name="update_action"),
     path("teams/<int:team_id>/history/", team_views.history, name="history"),
     path("teams/<int:team_id>/compare/", team_views.compare, name="compare"),
+    path("organisations/<slug:slug>/", team_views.organisation_overview, name="organisation"),
     path("invitations/<str:token>/", team_views.accept_invitation, name="accept_invitation"),
     path("assessments/<int:pk>/", views.overview, name="overview"),
     path("assessments/<int:pk>/challenges/<slug:challenge_slug>/", views.questionnaire, name="questionnaire"),

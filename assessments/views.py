@@ -85,6 +85,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             "results": build_results(assessment),
             "share_links": share_links,
             "share_form": ShareLinkForm(),
+            "workshops": assessment.workshops.all() if team_access.can_manage else [],
         },
     )
 

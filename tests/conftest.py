@@ -40,6 +40,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_playbook", stdout=io.StringIO())
 
 
+@pytest.fixture(autouse=True)
+def _reload_playbook_after_flush(request, django_db_blocker):
+    """Transactional tests end by emptying every table; put the session's playbook back for the tests after them.
+
+    Autouse fixtures are set up first and so torn down last, after that flush.
+    """
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        with django_db_blocker.unblock():
+            call_command("load_playbook", stdout=io.StringIO())
+
+
 @pytest.fixture
 def playbook(db) -> PlaybookVersion:
     return PlaybookVersion.objects.get(is_current=True)

@@ -15,9 +15,11 @@ from assessments.access import CAPABILITIES, CONSULTANT, Capability
 from assessments.models import Role
 from assessments.results import build_results, load_practices
 from tests.factories import MembershipFactory
+from workshops import services as workshop_services
 
 PUBLIC = "public"
 ADMIN = "staff"
+TEAM_GOES_TO_BALLOT = ((Role.VIEWER, 302), (Role.MEMBER, 302), (Role.LEAD, 302), (CONSULTANT, 302))
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Check:
     needs: str  # a Capability, PUBLIC, ADMIN, or "login" (any signed-in user)
     success: int  # status for a visitor who may use it
     signed_in: int | None = None  # a different status for signed-in visitors of a public page
+    overrides: tuple[tuple[str, int], ...] = ()  # (visitor, status) where a page treats someone specially
 
 
 ROUTES: dict[str, list[Check]] = {
@@ -59,6 +62,19 @@ ROUTES: dict[str, list[Check]] = {
     "assessments:share_revoke": [Check("post", Capability.MANAGE, 302)],
     "assessments:shared_results": [Check("get", PUBLIC, 200)],
     "assessments:shared_report": [Check("get", PUBLIC, 200)],
+    "assessments:organisation": [Check("get", CONSULTANT, 200)],
+    "workshops:create": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
+    "workshops:facilitate": [Check("get", Capability.MANAGE, 200)],
+    "workshops:projector": [Check("get", Capability.MANAGE, 200)],
+    "workshops:move": [Check("post", Capability.MANAGE, 302)],
+    "workshops:decide": [Check("post", Capability.MANAGE, 302)],
+    "workshops:close": [Check("post", Capability.MANAGE, 302)],
+    # Joining is open to anyone with the code: team members go straight to their ballot, others give a name.
+    "workshops:join": [Check("get", PUBLIC, 200)],
+    "workshops:join_code": [Check("get", PUBLIC, 200, overrides=TEAM_GOES_TO_BALLOT)],
+    # A ballot belongs to a participant; anyone else is sent to the join page, never shown a ballot.
+    "workshops:ballot": [Check("get", PUBLIC, 302)],
+    "workshops:vote": [Check("post", PUBLIC, 302)],
 }
 # What each URL is given: built from a small world of one team with one assessment.
 ARGS = {
@@ -78,6 +94,16 @@ ARGS = {
     "assessments:share_revoke": lambda w: [w.share_link.assessment_id, w.share_link.pk],
     "assessments:shared_results": lambda w: [services.share_token(w.share_link)],
     "assessments:shared_report": lambda w: [services.share_token(w.share_link)],
+    "assessments:organisation": lambda w: [w.team.organisation.slug],
+    "workshops:create": lambda w: [w.assessment.pk],
+    "workshops:facilitate": lambda w: [w.workshop.pk],
+    "workshops:projector": lambda w: [w.workshop.pk],
+    "workshops:move": lambda w: [w.workshop.pk],
+    "workshops:decide": lambda w: [w.workshop.pk, w.practice.slug],
+    "workshops:close": lambda w: [w.workshop.pk],
+    "workshops:join_code": lambda w: [w.workshop.join_code],
+    "workshops:ballot": lambda w: [w.workshop.join_code],
+    "workshops:vote": lambda w: [w.workshop.join_code, w.practice.slug],
 }
 # Form data that a permitted visitor's request succeeds with.
 DATA = {
@@ -85,6 +111,7 @@ DATA = {
     ("assessments:members", "post"): {"add": "", "username": "", "role": "member"},
     ("assessments:update_action", "post"): lambda w: {f"action-{w.action.pk}-status": "doing"},
     ("assessments:results", "post"): lambda w: {c.slug: 3 for c in w.playbook.challenges.all()},
+    ("workshops:create", "post"): lambda w: {"title": "W", "challenges": [w.challenge.slug], "hours": 1},
 }
 QUERY = {"assessments:compare": lambda w: {"before": w.assessment.pk, "after": w.assessment.pk}}
 # The Django admin has its own staff-only checks; it is declared as a whole.
@@ -121,6 +148,7 @@ class World:
     invitation: object
     removable: object
     share_link: object
+    workshop: object
 
 
 def _world(team, lead, playbook) -> World:
@@ -141,6 +169,9 @@ def _world(team, lead, playbook) -> World:
         invitation=services.invite(team=team, email="new@example.com", role=Role.MEMBER, invited_by=lead),
         removable=MembershipFactory(team=team, role=Role.VIEWER),
         share_link=_shared_assessment_link(team, lead, assessment),
+        workshop=workshop_services.create_workshop(
+            assessment=assessment, user=lead, title="Room", challenge_slugs=[challenge.slug], hours=1
+        ),
     )
 
 
@@ -165,6 +196,10 @@ def _data(name: str, method: str, world: World) -> dict | None:
 
 
 def _expected(check: Check, visitor: str) -> int | str:
+    if visitor in dict(check.overrides):
+        return dict(check.overrides)[visitor]
+    if check.needs == CONSULTANT:
+        return {"anonymous": "login", CONSULTANT: check.success}.get(visitor, 404)
     if check.needs == PUBLIC:
         return check.signed_in if check.signed_in and visitor != "anonymous" else check.success
     if visitor == "anonymous":

@@ -1,0 +1,66 @@
+from django import forms
+
+from assessments.models import NotApplicableReason
+
+NOT_APPLICABLE = "na"
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(max_length=200, initial="Team workshop")
+    challenges = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Challenges to cover")
+    hours = forms.IntegerField(min_value=1, max_value=72, initial=4, label="Join code valid for (hours)")
+
+    def __init__(self, *args, challenges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenges"].choices = [(c.slug, c.title) for c in challenges]
+        self.fields["challenges"].initial = [c.slug for c in challenges]
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        max_length=20, label="Join code", widget=forms.TextInput(attrs={"autocapitalize": "characters"})
+    )
+    display_name = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Your name, as the room should see it",
+        help_text="Only your own votes are tied to it.",
+    )
+
+
+def level_choices(practice, level_names) -> list[tuple[str, str]]:
+    choices = [(str(o.level), f"{o.level} · {level_names[o.level]}: {o.description}") for o in practice.options.all()]
+    if practice.allows_not_applicable:
+        choices.append((NOT_APPLICABLE, "Not applicable"))
+    return choices
+
+
+class VoteForm(forms.Form):
+    level = forms.ChoiceField(widget=forms.RadioSelect)
+
+    def __init__(self, *args, practice, level_names, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.practice = practice
+        self.fields["level"].choices = level_choices(practice, level_names)
+        self.fields["level"].label = practice.question
+
+
+class DecisionForm(forms.Form):
+    level = forms.ChoiceField(label="Agreed answer")
+    not_applicable_reason = forms.ChoiceField(
+        choices=[("", "Only for not applicable"), *NotApplicableReason.choices], required=False, label="Reason"
+    )
+    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
+
+    def __init__(self, *args, practice, level_names, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.practice = practice
+        self.fields["level"].choices = [(str(level), f"{level} · {name}") for level, name in enumerate(level_names)] + (
+            [(NOT_APPLICABLE, "Not applicable")] if practice.allows_not_applicable else []
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("level") == NOT_APPLICABLE and not data.get("not_applicable_reason"):
+            self.add_error("not_applicable_reason", "Say why this practice does not apply.")
+        return data

@@ -1,0 +1,98 @@
+"""Live workshops: a facilitator runs an assessment with a room of participants who vote on their own devices."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment
+from playbook.models import AnswerOption, Practice
+
+
+class Workshop(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="workshops")
+    title = models.CharField(max_length=200)
+    challenge_slugs = models.JSONField(help_text="The challenges this workshop covers, in playbook order")
+    join_code = models.CharField(max_length=9, unique=True, help_text="Shown to the room, e.g. 'KDTR-7XPM'")
+    current_practice = models.ForeignKey(Practice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workshops:facilitate", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None and self.expires_at > timezone.now()
+
+
+class Participant(models.Model):
+    """Someone in the room: a team member by login, or a guest known only by a display name."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    display_name = models.CharField(max_length=40)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "user"], condition=models.Q(user__isnull=False), name="one_participant_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Ballot(models.Model):
+    """One participant's vote on one practice. Kept, but only ever shown as anonymous counts."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="ballots")
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="ballots")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    not_applicable = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "practice"], name="one_ballot_per_practice"),
+            models.CheckConstraint(
+                condition=models.Q(level__isnull=True, not_applicable=True)
+                | models.Q(level__lte=4, not_applicable=False),
+                name="ballot_is_level_or_not_applicable",
+            ),
+        ]
+        indexes = [models.Index(fields=["workshop", "practice"])]
+
+    def __str__(self) -> str:
+        return f"Ballot on {self.practice_id}"
+
+
+class Decision(models.Model):
+    """The answer the room agreed on for a practice; it is also written into the assessment."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="decisions")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    option = models.ForeignKey(AnswerOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    not_applicable = models.BooleanField(default=False)
+    note = models.TextField(max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workshop", "practice"], name="one_decision_per_practice")]
+
+    def __str__(self) -> str:
+        return f"Decision on {self.practice_id}"

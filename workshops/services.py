@@ -1,0 +1,124 @@
+"""Database writes for workshops. Each function is one transaction."""
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments import services as assessment_services
+from assessments.models import Assessment
+from playbook.models import AnswerOption, Practice
+from workshops.models import Ballot, Decision, Participant, Workshop
+
+# No look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B), so the code reads well from the back of the room.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 8
+
+
+class WorkshopClosed(Exception):
+    pass
+
+
+class AlreadyDecided(Exception):
+    """The facilitator has recorded the room's answer; ballots on it no longer change."""
+
+
+def new_join_code() -> str:
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalise_code(typed: str) -> str:
+    """Accept the code however it is typed: any case, with or without the hyphen or spaces."""
+    letters = "".join(ch for ch in typed.upper() if ch.isalnum())
+    return f"{letters[:4]}-{letters[4:]}" if len(letters) == CODE_LENGTH else letters
+
+
+def create_workshop(
+    *, assessment: Assessment, user: AbstractBaseUser, title: str, challenge_slugs: list[str], hours: int
+) -> Workshop:
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return Workshop.objects.create(
+                    assessment=assessment,
+                    title=title,
+                    challenge_slugs=challenge_slugs,
+                    join_code=new_join_code(),
+                    created_by=user,
+                    expires_at=timezone.now() + timedelta(hours=hours),
+                )
+        except IntegrityError:
+            continue  # a code collision, at odds of about one in 150 billion: draw again
+    raise RuntimeError("could not draw a unique join code")
+
+
+@transaction.atomic
+def join_as_member(*, workshop: Workshop, user: AbstractBaseUser) -> Participant:
+    participant, _ = Participant.objects.get_or_create(
+        workshop=workshop, user=user, defaults={"display_name": user.get_username()[:40]}
+    )
+    return participant
+
+
+@transaction.atomic
+def join_as_guest(*, workshop: Workshop, display_name: str) -> Participant:
+    return Participant.objects.create(workshop=workshop, display_name=display_name)
+
+
+@transaction.atomic
+def cast_ballot(*, participant: Participant, practice: Practice, level: int | None, not_applicable: bool) -> Ballot:
+    workshop = participant.workshop
+    if not workshop.is_open:
+        raise WorkshopClosed()
+    if Decision.objects.filter(workshop=workshop, practice=practice).exists():
+        raise AlreadyDecided()
+    ballot, _ = Ballot.objects.update_or_create(
+        participant=participant,
+        practice=practice,
+        defaults={"workshop": workshop, "level": None if not_applicable else level, "not_applicable": not_applicable},
+    )
+    return ballot
+
+
+@transaction.atomic
+def move_room(*, workshop: Workshop, practice: Practice | None) -> None:
+    Workshop.objects.filter(pk=workshop.pk).update(current_practice=practice)
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    workshop: Workshop,
+    practice: Practice,
+    option: AnswerOption | None,
+    not_applicable_reason: str,
+    note: str,
+    user: AbstractBaseUser,
+) -> Decision:
+    """Record the room's answer and write it into the assessment as that practice's answer."""
+    decision, _ = Decision.objects.update_or_create(
+        workshop=workshop,
+        practice=practice,
+        defaults={"option": option, "not_applicable": bool(not_applicable_reason), "note": note, "recorded_by": user},
+    )
+    assessment_services.save_answers(
+        assessment=workshop.assessment,
+        user=user,
+        answers=[
+            assessment_services.AnswerInput(
+                practice=practice,
+                option=None if not_applicable_reason else option,
+                not_applicable_reason=not_applicable_reason,
+                notes=note,
+            )
+        ],
+    )
+    return decision
+
+
+@transaction.atomic
+def close_workshop(*, workshop: Workshop) -> None:
+    Workshop.objects.filter(pk=workshop.pk, closed_at__isnull=True).update(closed_at=timezone.now())

@@ -1,0 +1,296 @@
+"""Workshop pages: the facilitator's board and projector view, and the participants' ballots.
+
+Participants reach only their own ballot in one workshop: guests hold a
+participant id in their session and have no login, so every other page of the
+app stays closed to them.
+"""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from assessments import access
+from assessments.access import Capability
+from playbook.models import Practice
+from workshops import services
+from workshops.board import load_board, workshop_practices
+from workshops.forms import NOT_APPLICABLE, DecisionForm, JoinForm, VoteForm, WorkshopForm
+from workshops.models import Ballot, Decision, Participant, Workshop
+
+SESSION_KEY = "workshop_participants"
+
+
+def _facilitated(request: HttpRequest, pk: int) -> Workshop:
+    """A workshop of a team the user may manage (lead or consultant); anyone else gets a 404."""
+    workshop = Workshop.objects.filter(pk=pk).select_related("assessment", "current_practice__challenge").first()
+    if workshop is None:
+        raise Http404("No such workshop")
+    assessment, _ = access.get_assessment(request.user, workshop.assessment_id, Capability.MANAGE)
+    workshop.assessment = assessment
+    return workshop
+
+
+def _join_url(request: HttpRequest, workshop: Workshop) -> str:
+    return request.build_absolute_uri(reverse("workshops:join_code", args=[workshop.join_code]))
+
+
+@login_required
+def create(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _ = access.get_assessment(request.user, pk, Capability.MANAGE)
+    form = WorkshopForm(request.POST or None, challenges=assessment.playbook.challenges.all())
+    if request.method == "POST" and form.is_valid():
+        if assessment.is_submitted:
+            messages.error(request, "This assessment is submitted; reopen it before running a workshop on it.")
+        else:
+            workshop = services.create_workshop(
+                assessment=assessment,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                challenge_slugs=form.cleaned_data["challenges"],
+                hours=form.cleaned_data["hours"],
+            )
+            return redirect(workshop)
+    return render(request, "workshops/workshop_create.html", {"assessment": assessment, "form": form})
+
+
+def _board_context(request: HttpRequest, workshop: Workshop) -> dict:
+    rows, joined = load_board(workshop)
+    level_names = workshop.assessment.playbook.level_names
+    return {
+        "workshop": workshop,
+        "rows": rows,
+        "joined": joined,
+        "level_names": level_names,
+        "levels": list(enumerate(level_names)),
+        "decision_forms": {
+            row.practice.pk: DecisionForm(
+                practice=row.practice,
+                level_names=level_names,
+                prefix=f"decide-{row.practice.slug}",
+                initial={"level": row.tally.suggestion},
+            )
+            for row in rows
+        },
+        "disagreements": sum(1 for row in rows if row.tally.disagrees and not row.decision),
+    }
+
+
+@login_required
+@never_cache
+def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _facilitated(request, pk)
+    context = _board_context(request, workshop)
+    if request.htmx:
+        return render(request, "workshops/facilitate.html#live-updates", context)
+    join_url = _join_url(request, workshop)
+    qr = segno.make(join_url, error="m").svg_inline(scale=6, omitsize=True, title=f"Join code {workshop.join_code}")
+    return render(request, "workshops/facilitate.html", context | {"join_url": join_url, "qr": qr})
+
+
+@login_required
+@never_cache
+def projector(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _facilitated(request, pk)
+    context = _board_context(request, workshop)
+    current = next((row for row in context["rows"] if row.practice.pk == workshop.current_practice_id), None)
+    context["current"] = current
+    if request.htmx:
+        return render(request, "workshops/projector.html#now-showing", context)
+    join_url = _join_url(request, workshop)
+    context |= {
+        "join_url": join_url,
+        "qr": segno.make(join_url, error="m").svg_inline(scale=8, omitsize=True, title="Scan to join"),
+    }
+    return render(request, "workshops/projector.html", context)
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _facilitated(request, pk)
+    practice = next((p for p in workshop_practices(workshop) if p.slug == request.POST.get("practice")), None)
+    services.move_room(workshop=workshop, practice=practice)
+    return redirect(f"{workshop.get_absolute_url()}#row-{practice.slug if practice else 'top'}")
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int, practice_slug: str) -> HttpResponse:
+    workshop = _facilitated(request, pk)
+    practice = next((p for p in workshop_practices(workshop) if p.slug == practice_slug), None)
+    if practice is None:
+        raise Http404("That practice is not part of this workshop")
+    form = DecisionForm(
+        request.POST,
+        practice=practice,
+        level_names=workshop.assessment.playbook.level_names,
+        prefix=f"decide-{practice.slug}",
+    )
+    if not form.is_valid():
+        messages.error(request, f"Not recorded: {' '.join(e for errors in form.errors.values() for e in errors)}")
+    elif workshop.assessment.is_submitted:
+        messages.error(request, "Not recorded: the assessment has been submitted. A lead can reopen it.")
+    else:
+        level = form.cleaned_data["level"]
+        options = {str(o.level): o for o in practice.options.all()}
+        services.record_decision(
+            workshop=workshop,
+            practice=practice,
+            option=None if level == NOT_APPLICABLE else options[level],
+            not_applicable_reason=form.cleaned_data["not_applicable_reason"] if level == NOT_APPLICABLE else "",
+            note=form.cleaned_data["note"],
+            user=request.user,
+        )
+        messages.success(request, f"Recorded the room's answer to “{practice.title}” in the assessment.")
+    return redirect(f"{workshop.get_absolute_url()}#row-{practice.slug}")
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _facilitated(request, pk)
+    services.close_workshop(workshop=workshop)
+    messages.success(request, "Workshop closed: the join code no longer works and ballots are final.")
+    return redirect(workshop.assessment)
+
+
+# Participants
+
+
+def _open_workshop_or_message(request: HttpRequest, code: str) -> Workshop | HttpResponse:
+    workshop = (
+        Workshop.objects.select_related("assessment__playbook", "current_practice")
+        .filter(join_code=services.normalise_code(code))
+        .first()
+    )
+    if workshop is None:
+        return render(
+            request, "workshops/join.html", {"form": JoinForm(initial={"code": code}), "problem": "unknown"}, status=404
+        )
+    if not workshop.is_open:
+        problem = "closed" if workshop.closed_at else "expired"
+        return render(request, "workshops/join.html", {"form": JoinForm(), "problem": problem}, status=410)
+    return workshop
+
+
+def _participant(request: HttpRequest, workshop: Workshop) -> Participant | None:
+    participant_id = request.session.get(SESSION_KEY, {}).get(str(workshop.pk))
+    if participant_id:
+        return Participant.objects.filter(pk=participant_id, workshop=workshop).first()
+    if request.user.is_authenticated:
+        return Participant.objects.filter(workshop=workshop, user=request.user).first()
+    return None
+
+
+def _remember(request: HttpRequest, participant: Participant) -> None:
+    joined = request.session.get(SESSION_KEY, {})
+    joined[str(participant.workshop_id)] = participant.pk
+    request.session[SESSION_KEY] = joined
+
+
+def _is_team_member(request: HttpRequest, workshop: Workshop) -> bool:
+    if not request.user.is_authenticated:
+        return False
+    return access.visible_assessments(request.user).filter(pk=workshop.assessment_id).exists()
+
+
+@never_cache
+def join(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Team members join with their login; anyone else with the code and a display name."""
+    form = JoinForm(request.POST or None, initial={"code": code})
+    if request.method == "GET" and not code:
+        return render(request, "workshops/join.html", {"form": form})
+    typed = form.data.get("code", code) if request.method == "POST" else code
+    found = _open_workshop_or_message(request, typed)
+    if isinstance(found, HttpResponse):
+        return found
+    workshop = found
+    if _participant(request, workshop) is not None:
+        return redirect("workshops:ballot", workshop.join_code)
+    if _is_team_member(request, workshop):
+        _remember(request, services.join_as_member(workshop=workshop, user=request.user))
+        return redirect("workshops:ballot", workshop.join_code)
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["display_name"].strip()
+        if not name:
+            form.add_error("display_name", "Enter the name the room should see.")
+        else:
+            participant = services.join_as_guest(workshop=workshop, display_name=name)
+            _remember(request, participant)
+            return redirect("workshops:ballot", workshop.join_code)
+    return render(request, "workshops/join.html", {"form": form, "workshop": workshop, "ask_name": True})
+
+
+def _ballot_context(workshop: Workshop, participant: Participant) -> dict:
+    practices = workshop_practices(workshop)
+    ballots = {b.practice_id: b for b in Ballot.objects.filter(participant=participant)}
+    decided = {d.practice_id: d for d in Decision.objects.filter(workshop=workshop).select_related("option")}
+    level_names = workshop.assessment.playbook.level_names
+    forms = []
+    for practice in practices:
+        ballot = ballots.get(practice.pk)
+        initial = {"level": NOT_APPLICABLE if ballot and ballot.not_applicable else getattr(ballot, "level", None)}
+        form = VoteForm(practice=practice, level_names=level_names, prefix=practice.slug, initial=initial)
+        form.decision = decided.get(practice.pk)
+        form.voted = ballot is not None
+        forms.append(form)
+    return {"workshop": workshop, "participant": participant, "forms": forms}
+
+
+@never_cache
+def ballot(request: HttpRequest, code: str) -> HttpResponse:
+    found = _open_workshop_or_message(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    workshop = found
+    participant = _participant(request, workshop)
+    if participant is None:
+        return redirect("workshops:join_code", workshop.join_code)
+    if request.htmx and request.GET.get("now"):
+        return render(request, "workshops/ballot.html#room-now", {"workshop": workshop})
+    return render(request, "workshops/ballot.html", _ballot_context(workshop, participant))
+
+
+@never_cache
+@require_POST
+def vote(request: HttpRequest, code: str, practice_slug: str) -> HttpResponse:
+    found = _open_workshop_or_message(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    workshop = found
+    participant = _participant(request, workshop)
+    if participant is None:
+        return redirect("workshops:join_code", workshop.join_code)
+    practice = get_object_or_404(
+        Practice.objects.prefetch_related("options"),
+        challenge__playbook_id=workshop.assessment.playbook_id,
+        challenge__slug__in=workshop.challenge_slugs,
+        slug=practice_slug,
+    )
+    form = VoteForm(
+        request.POST, practice=practice, level_names=workshop.assessment.playbook.level_names, prefix=practice.slug
+    )
+    form.voted = False
+    form.decision = None
+    if form.is_valid():
+        level = form.cleaned_data["level"]
+        try:
+            services.cast_ballot(
+                participant=participant,
+                practice=practice,
+                level=None if level == NOT_APPLICABLE else int(level),
+                not_applicable=level == NOT_APPLICABLE,
+            )
+            form.voted = True
+        except services.AlreadyDecided:
+            form.decision = Decision.objects.select_related("option").get(workshop=workshop, practice=practice)
+        except services.WorkshopClosed:
+            form.closed = True
+    if request.htmx:
+        return render(request, "workshops/ballot.html#vote-card", {"workshop": workshop, "form": form})
+    return redirect(f"{reverse('workshops:ballot', args=[workshop.join_code])}#vote-{practice.slug}")
