@@ -4,6 +4,7 @@ A team the user has no part in does not exist for them: lookups answer 404, neve
 403, so ids cannot be probed. Within a team, the role decides what they may do.
 """
 
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -15,6 +16,7 @@ from django.http import Http404
 from assessments.models import Assessment, Membership, Organisation, Role, Team
 
 CONSULTANT = "consultant"
+logger = logging.getLogger("assessments.access")
 
 
 class Capability(StrEnum):
@@ -73,17 +75,24 @@ def visible_assessments(user: AbstractBaseUser) -> QuerySet[Assessment]:
     return _annotate_access(Assessment.objects.select_related("team__organisation", "playbook"), user, "team")
 
 
-def _require(access: TeamAccess, capability: Capability) -> None:
+def _require(access: TeamAccess, capability: Capability, user: AbstractBaseUser, what: str) -> None:
     if not access.allows(capability):
+        logger.warning("denied: user %s (%s) may not %s %s", user.pk, access.role, capability, what)
         raise PermissionDenied(f"{access.role_label}s may not {capability} here")
+
+
+def _not_found(user: AbstractBaseUser, what: str) -> Http404:
+    # Logged by id only: no names or emails in logs.
+    logger.warning("not visible: user %s asked for %s", user.pk, what)
+    return Http404("Not found")
 
 
 def get_team(user: AbstractBaseUser, team_id: int, capability: Capability = Capability.VIEW) -> tuple[Team, TeamAccess]:
     team = visible_teams(user).filter(pk=team_id).first()
     if team is None:
-        raise Http404("No such team")
+        raise _not_found(user, f"team {team_id}")
     access = _access_of(team)
-    _require(access, capability)
+    _require(access, capability, user, f"team {team_id}")
     return team, access
 
 
@@ -92,9 +101,9 @@ def get_assessment(
 ) -> tuple[Assessment, TeamAccess]:
     assessment = visible_assessments(user).filter(pk=assessment_id).first()
     if assessment is None:
-        raise Http404("No such assessment")
+        raise _not_found(user, f"assessment {assessment_id}")
     access = _access_of(assessment)
-    _require(access, capability)
+    _require(access, capability, user, f"assessment {assessment_id}")
     return assessment, access
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -277,4 +277,13 @@ def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "assessments/organisation_overview.html",
         {"organisation": organisation, "columns": columns, "rows": rows},
+    )
+
+
+@login_required
+@never_cache
+def session_status(request: HttpRequest) -> JsonResponse:
+    """Who is signed in and when the session ends; pages use it to warn before a long form times out."""
+    return JsonResponse(
+        {"username": request.user.get_username(), "expires_at": request.session.get_expiry_date().isoformat()}
     )

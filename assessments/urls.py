@@ -5,6 +5,7 @@ from assessments import share_views, team_views, views
 app_name = "assessments"
 urlpatterns = [
     path("", team_views.home, name="home"),
+    path("session/", team_views.session_status, name="session"),
     path("teams/<int:team_id>/", team_views.team_detail, name="team"),
     path("teams/<int:team_id>/members/", team_views.members, name="members"),
     path("teams/<int:team_id>/members/<int:membership_id>/remove/", team_views.remove_member, name="remove_member"),

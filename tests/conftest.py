@@ -23,6 +23,8 @@ def _reset_task_backends(*, setting, **kwargs):
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # client.login() has no request for django-axes to inspect; tests/test_security.py runs with it on.
+    settings.AXES_ENABLED = False
     settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP; tests/test_settings.py checks production
     # Production's manifest storage needs collectstatic; tests resolve static files from the source folders.
     settings.STORAGES = {

@@ -39,6 +39,7 @@ ROUTES: dict[str, list[Check]] = {
     "playbook:challenge": [Check("get", PUBLIC, 200)],
     "assessments:accept_invitation": [Check("get", PUBLIC, 200)],
     "assessments:home": [Check("get", "login", 200)],
+    "assessments:session": [Check("get", "login", 200)],
     "assessments:team": [Check("get", Capability.VIEW, 200), Check("post", Capability.MANAGE, 302)],
     "assessments:members": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 200)],
     "assessments:remove_member": [Check("post", Capability.MANAGE, 302)],
@@ -105,6 +106,7 @@ ARGS = {
     "workshops:ballot": lambda w: [w.workshop.join_code],
     "workshops:vote": lambda w: [w.workshop.join_code, w.practice.slug],
 }
+NO_ARGS = {"assessments:home", "assessments:session"}
 # Form data that a permitted visitor's request succeeds with.
 DATA = {
     ("assessments:team", "post"): {"title": "New"},
@@ -187,7 +189,7 @@ def _args(name: str, world: World) -> list:
     if name in ARGS:
         return ARGS[name](world)
     # The remaining assessments URLs are those of one assessment, by its pk.
-    return [world.assessment.pk] if name.startswith("assessments:") and name != "assessments:home" else []
+    return [world.assessment.pk] if name.startswith("assessments:") and name not in NO_ARGS else []
 
 
 def _data(name: str, method: str, world: World) -> dict | None:

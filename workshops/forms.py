@@ -46,11 +46,19 @@ class VoteForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    level = forms.ChoiceField(label="Agreed answer")
+    level = forms.ChoiceField(label="Agreed answer", widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     not_applicable_reason = forms.ChoiceField(
-        choices=[("", "Only for not applicable"), *NotApplicableReason.choices], required=False, label="Reason"
+        choices=[("", "Only for not applicable"), *NotApplicableReason.choices],
+        required=False,
+        label="Reason",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
+    note = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+        label="Note",
+    )
 
     def __init__(self, *args, practice, level_names, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,68 @@
+"""Project-wide middleware: request ids, no caching of private pages, and a calm answer when the database is down."""
+
+import logging
+import re
+import uuid
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+from config.logging import request_id_var
+
+logger = logging.getLogger("config.database")
+VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Tag each request with an id (a proxy's X-Request-ID if it looks sane) for logs and the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Team data must not linger in browser or proxy caches: every signed-in page and download is no-store."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Content-Disposition") or self._is_signed_in(request):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+    @staticmethod
+    def _is_signed_in(request) -> bool:
+        try:
+            return request.user.is_authenticated
+        except DatabaseError:
+            return True  # cannot tell while the database is down: treat the page as private
+
+
+class DatabaseUnavailableMiddleware:
+    """A friendly 503 instead of a stack trace while PostgreSQL is unreachable; health checks reconnect later."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            logger.error("database unavailable: %s", type(exception).__name__)
+            return render(request, "503.html", status=503)
+        return None

@@ -1,0 +1,201 @@
+"""Security defaults: CSP, throttled logins, private caching, request limits, escaping, logs."""
+
+import json
+import logging
+import time
+from html.parser import HTMLParser
+from datetime import timedelta
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from assessments import services
+from assessments.results import load_practices
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+class InlineCodeFinder(HTMLParser):
+    """Collects what a strict CSP would block: inline scripts, style attributes and on* handlers."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        names = {name for name, _ in attrs}
+        if tag == "script" and "src" not in names:
+            self.found.append("inline <script>")
+        self.found += [f"{name} on <{tag}>" for name in names if name == "style" or name.startswith("on")]
+
+
+@pytest.fixture
+def assessment(team, lead, playbook):
+    assessment = services.create_assessment(team=team, user=lead, title="Secure")
+    practice = load_practices(playbook)[0]
+    services.save_answers(
+        assessment=assessment,
+        user=lead,
+        answers=[services.AnswerInput(practice, practice.options.all()[1], notes='<img src=x onerror="alert(1)">')],
+    )
+    return assessment
+
+
+def pages(assessment, playbook):
+    challenge = playbook.challenges.first().slug
+    return [
+        reverse("assessments:home"),
+        assessment.team.get_absolute_url(),
+        assessment.get_absolute_url(),
+        reverse("assessments:questionnaire", args=[assessment.pk, challenge]),
+        reverse("assessments:results", args=[assessment.pk]),
+        reverse("playbook:index"),
+        reverse("playbook:challenge", args=[playbook.version, challenge]),
+    ]
+
+
+def test_every_page_sends_a_strict_content_security_policy(client_for, lead, assessment, playbook):
+    client = client_for(lead)
+    for url in pages(assessment, playbook):
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "script-src 'self'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert "frame-ancestors 'none'" in policy
+
+
+def test_pages_carry_no_inline_scripts_or_styles_that_the_policy_would_block(client_for, lead, assessment, playbook):
+    client = client_for(lead)
+    for url in pages(assessment, playbook):
+        finder = InlineCodeFinder()
+        finder.feed(client.get(url).text)
+        assert finder.found == [], url
+
+
+def test_html_typed_into_notes_is_shown_as_text(client_for, lead, assessment, playbook):
+    client = client_for(lead)
+    for url in pages(assessment, playbook)[2:5]:
+        html = client.get(url).text
+        assert '<img src=x onerror="alert(1)">' not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in client.get(pages(assessment, playbook)[3]).text
+
+
+def test_private_pages_and_downloads_are_never_cached_but_the_playbook_may_be(client_for, lead, assessment, playbook):
+    client = client_for(lead)
+    for url in pages(assessment, playbook)[:5] + [
+        reverse("assessments:report_pdf", args=[assessment.pk]),
+        reverse("assessments:export_csv", args=[assessment.pk]),
+    ]:
+        assert "no-store" in client.get(url)["Cache-Control"], url
+    assert "no-store" not in Client().get(reverse("playbook:index")).get("Cache-Control", "")
+
+
+def test_logging_out_needs_a_post(client_for, lead):
+    client = client_for(lead)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("assessments:home")).status_code == 302
+
+
+def test_repeated_failed_logins_lock_the_username_and_address_then_cool_off(settings, lead):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = timedelta(seconds=1)
+    client = Client()
+    url = reverse("login")
+    for _ in range(2):
+        page = client.post(url, {"username": lead.username, "password": "wrong"})
+        assert "Please enter a correct username and password" in page.text
+        assert f'value="{lead.username}"' in page.text
+    assert client.post(url, {"username": lead.username, "password": "wrong"}).status_code == 429
+    locked = client.post(url, {"username": lead.username, "password": PASSWORD})
+    assert locked.status_code == 429 and "Too many failed log-in attempts" in locked.text
+    # Another username from the same address is not locked.
+    assert client.post(url, {"username": "someone-else", "password": "x"}).status_code == 200
+    time.sleep(1.2)
+    assert client.post(url, {"username": lead.username, "password": PASSWORD}).status_code == 302
+
+
+def test_the_default_throttle_cools_off_instead_of_locking_forever(settings):
+    assert settings.AXES_COOLOFF_TIME == timedelta(minutes=15)
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+
+
+def test_an_oversized_request_body_is_refused_cleanly(client_for, lead, assessment, playbook):
+    challenge = playbook.challenges.first().slug
+    url = reverse("assessments:questionnaire", args=[assessment.pk, challenge])
+    response = client_for(lead).post(url, {"filler": "x" * 600_000})
+    assert response.status_code == 400
+    assert "could not be accepted" in response.text
+
+
+def test_health_check_reports_the_database(client, monkeypatch):
+    assert client.get("/healthz").json() == {"status": "ok", "database": "up"}
+
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("config.views.connection.cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["database"] == "down"
+
+
+def test_a_database_outage_gets_a_friendly_page(client_for, lead, monkeypatch):
+    client = client_for(lead)
+
+    def outage(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("assessments.team_views.access.visible_teams", outage)
+    response = client.get(reverse("assessments:home"))
+    assert response.status_code == 503
+    assert "briefly unavailable" in response.text and "Traceback" not in response.text
+
+
+def test_responses_carry_a_request_id_and_ignore_a_malformed_one(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="abc123def456")
+    assert response["X-Request-ID"] == "abc123def456"
+    assert len(client.get("/healthz", HTTP_X_REQUEST_ID="<script>")["X-Request-ID"]) == 32
+
+
+def test_log_lines_are_json_with_the_request_id_and_no_tokens():
+    from config.logging import JsonFormatter, RedactSecretsFilter, RequestIdFilter, request_id_var
+
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/shared/abc:def/",), None
+    )
+    token = request_id_var.set("req-42")
+    try:
+        RequestIdFilter().filter(record)
+        RedactSecretsFilter().filter(record)
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        request_id_var.reset(token)
+    assert line["request_id"] == "req-42"
+    assert line["message"] == "Not Found: /shared/[redacted]/"
+
+
+def test_authorisation_failures_are_logged_by_id_only(client_for, outsider, assessment, caplog):
+    caplog.set_level(logging.WARNING, logger="assessments.access")
+    client_for(outsider).get(assessment.get_absolute_url())
+    [record] = [r for r in caplog.records if r.name == "assessments.access"]
+    assert f"user {outsider.pk} asked for assessment {assessment.pk}" in record.getMessage()
+    assert outsider.username not in record.getMessage()
+
+
+def test_a_failed_write_leaves_nothing_half_written(assessment, lead, playbook, monkeypatch):
+    practices = load_practices(playbook)[1:4]
+    before = assessment.answers.count()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("assessments.services.AnswerChange.objects.bulk_create", fail)
+    with pytest.raises(RuntimeError):
+        services.save_answers(
+            assessment=assessment, user=lead, answers=[services.AnswerInput(p, p.options.all()[2]) for p in practices]
+        )
+    assert assessment.answers.count() == before
