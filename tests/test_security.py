@@ -3,8 +3,8 @@
 import json
 import logging
 import time
-from html.parser import HTMLParser
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.db import OperationalError
@@ -119,7 +119,7 @@ def test_repeated_failed_logins_lock_the_username_and_address_then_cool_off(sett
 
 
 def test_the_default_throttle_cools_off_instead_of_locking_forever(settings):
-    assert settings.AXES_COOLOFF_TIME == timedelta(minutes=15)
+    assert timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
     assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
 
