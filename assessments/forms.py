@@ -50,6 +50,10 @@ class PracticeAnswerForm(forms.Form):
         self.fields["level"].choices = choices
         self.fields["level"].label = practice.question
         self.fields["notes"].widget.attrs["maxlength"] = NOTES_MAX_LENGTH
+        # Autosave swaps the card back in; text fields keep what the person has typed since the request left.
+        for name in ("notes", "not_applicable_detail"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["hx-preserve"] = "true"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

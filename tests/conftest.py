@@ -6,6 +6,8 @@ from django.core.management import call_command
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.tasks import task_backends
+from django.test import override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from assessments.models import Role
 from playbook.models import PlaybookVersion
@@ -20,12 +22,23 @@ def _reset_task_backends(*, setting, **kwargs):
         task_backends._connections = Local(task_backends.thread_critical)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Tests speak plain HTTP, including the live server the browser tests start once per session.
+
+    tests/test_settings.py checks the production values in a separate process.
+    """
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False, SECURE_HSTS_SECONDS=0
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # client.login() has no request for django-axes to inspect; tests/test_security.py runs with it on.
     settings.AXES_ENABLED = False
-    settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP; tests/test_settings.py checks production
     # Production's manifest storage needs collectstatic; tests resolve static files from the source folders.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -42,17 +55,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_playbook", stdout=io.StringIO())
 
 
-@pytest.fixture(autouse=True)
-def _reload_playbook_after_flush(request, django_db_blocker):
-    """Transactional tests end by emptying every table; put the session's playbook back for the tests after them.
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Transactional tests end by emptying every table: put the session's playbook back for the tests after them.
 
-    Autouse fixtures are set up first and so torn down last, after that flush.
+    A hook, not a fixture, so that it runs after pytest-django's own teardown has flushed the tables.
     """
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
-        with django_db_blocker.unblock():
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if nextitem is None:
+        return result  # the session is over and the test database already gone
+    if (marker and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(item.fixturenames):
+        with item.config.stash[blocking_manager_key].unblock():
             call_command("load_playbook", stdout=io.StringIO())
+    return result
 
 
 @pytest.fixture

@@ -1,0 +1,117 @@
+"""axe-core scans of every main page in Chromium: no serious or critical violations."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from assessments import services
+from assessments.results import load_practices
+from tests.browser.conftest import axe_violations
+from tests.factories import PASSWORD
+from workshops import services as workshop_services
+
+pytestmark = pytest.mark.django_db(transaction=True)
+REPORT = Path(settings.BASE_DIR) / "var" / "axe-results.json"
+
+
+@pytest.fixture
+def world(team, lead, playbook, consultant):
+    practices = load_practices(playbook)
+    submitted = services.create_assessment(team=team, user=lead, title="Scanned")
+    services.save_answers(
+        assessment=submitted,
+        user=lead,
+        answers=[services.AnswerInput(p, p.options.all()[i % 4], notes="Evidence") for i, p in enumerate(practices)],
+    )
+    services.submit_assessment(assessment=submitted, user=lead, challenges_without_level=[])
+    submitted.refresh_from_db()
+    services.track_action(assessment=submitted, item=services_plan_first(submitted), user=lead)
+    draft = services.create_assessment(team=team, user=lead, title="Draft", prefill_from=submitted)
+    workshop = workshop_services.create_workshop(
+        assessment=draft, user=lead, title="Scan room", challenge_slugs=[playbook.challenges.first().slug], hours=1
+    )
+    workshop_services.move_room(workshop=workshop, practice=practices[0])
+    link = services.create_share_link(assessment=submitted, label="Board", days=3, user=lead)
+    invitation = services.invite(team=team, email="new@example.com", role="member", invited_by=lead)
+    return {
+        "team": team,
+        "submitted": submitted,
+        "draft": draft,
+        "workshop": workshop,
+        "share": services.share_token(link),
+        "invitation": invitation.token,
+        "challenge": playbook.challenges.first().slug,
+        "version": playbook.version,
+    }
+
+
+def services_plan_first(assessment):
+    from assessments.results import build_results
+
+    return build_results(assessment).plan[0]
+
+
+def test_main_pages_have_no_serious_or_critical_accessibility_violations(
+    new_page, log_in, world, lead, consultant, axe_source
+):
+    w = world
+    anonymous = {
+        "login": "/accounts/login/",
+        "playbook index": "/playbook/",
+        "playbook challenge": f"/playbook/{w['version']}/{w['challenge']}/",
+        "join": "/join/",
+        "shared results": f"/shared/{w['share']}/",
+        "invitation": f"/invitations/{w['invitation']}/",
+    }
+    as_lead = {
+        "home": "/",
+        "team dashboard": f"/teams/{w['team'].pk}/",
+        "history": f"/teams/{w['team'].pk}/history/",
+        "actions": f"/teams/{w['team'].pk}/actions/",
+        "members": f"/teams/{w['team'].pk}/members/",
+        "assessment overview": f"/assessments/{w['draft'].pk}/",
+        "questionnaire": f"/assessments/{w['draft'].pk}/challenges/{w['challenge']}/",
+        "results": f"/assessments/{w['submitted'].pk}/results/",
+        "answer changes": f"/assessments/{w['submitted'].pk}/audit/",
+        "new workshop": f"/assessments/{w['draft'].pk}/workshops/new/",
+        "workshop board": f"/workshops/{w['workshop'].pk}/",
+        "projector": f"/workshops/{w['workshop'].pk}/projector/",
+    }
+    as_consultant = {"organisation heatmap": f"/organisations/{w['team'].organisation.slug}/"}
+
+    results: dict[str, list] = {}
+
+    def scan(page, pages):
+        for name, path in pages.items():
+            response = page.goto(path)
+            assert response.status == 200, (name, response.status)
+            results[name] = axe_violations(page, axe_source)
+
+    scan(new_page(), anonymous)
+    guest = new_page()
+    guest.goto("/join/")
+    guest.get_by_label("Join code").fill(w["workshop"].join_code)
+    guest.get_by_label("Your name, as the room should see it").fill("Scanner")
+    guest.locator("main").get_by_role("button", name="Join").click()
+    results["workshop ballot"] = axe_violations(guest, axe_source)
+    lead_page = new_page()
+    log_in(lead_page, lead.username, PASSWORD)
+    scan(lead_page, as_lead)
+    consultant_page = new_page()
+    log_in(consultant_page, consultant.username, PASSWORD)
+    scan(consultant_page, as_consultant)
+
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(json.dumps(results, indent=2))
+    failing = {name: found for name, found in results.items() if found}
+    assert failing == {}, json.dumps(failing, indent=2)
+    assert len(results) == 20
+
+
+def test_the_scanner_reports_a_known_violation(page, axe_source):
+    # Guards the guard: a page with an unlabelled image and an unlabelled input must fail the scan.
+    page.set_content('<html lang="en"><body><main><img src="chart.png"><input type="text"></main></body></html>')
+    found = {v["id"] for v in axe_violations(page, axe_source)}
+    assert {"image-alt", "label"} <= found
