@@ -20,4 +20,6 @@ RUN DEBUG=0 SECRET_KEY=build-only-not-used-at-runtime DATABASE_URL=sqlite:////tm
 RUN useradd --system --uid 1000 app && chown -R app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn reads its worker count from WEB_CONCURRENCY.
+ENV WEB_CONCURRENCY=3
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--threads", "2", "--access-logfile", "-"]
