@@ -49,22 +49,34 @@ class PracticeAnswerForm(forms.Form):
             del self.fields["not_applicable_detail"]
         self.fields["level"].choices = choices
         self.fields["level"].label = practice.question
-        self.fields["notes"].widget.attrs["maxlength"] = NOTES_MAX_LENGTH
-        # Autosave swaps the card back in; text fields keep what the person has typed since the request left.
-        for name in ("notes", "not_applicable_detail"):
-            if name in self.fields:
-                self.fields[name].widget.attrs["hx-preserve"] = "true"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Field("level"),
-            Div("not_applicable_reason", "not_applicable_detail", css_class="na-fields")
-            if practice.allows_not_applicable
-            else Div(),
-            Field("notes"),
-            Field("revision"),
+        # Lean field templates: a questionnaire page renders dozens of these, and the stock ones dominate its cost.
+        # The text fields carry hx-preserve, so autosave never overwrites typing that is still in flight.
+        na_fields = Div(
+            Field("not_applicable_reason", template="includes/fields/select.html"),
+            Field("not_applicable_detail", template="includes/fields/text.html"),
+            css_class="na-fields",
         )
+        self.helper.layout = Layout(
+            Field("level", template="includes/fields/radios.html"),
+            na_fields if practice.allows_not_applicable else Div(),
+            Field("notes", template="includes/fields/text.html"),
+            Field("revision", template="includes/fields/hidden.html"),
+        )
+
+    @property
+    def seen(self) -> dict[str, str]:
+        """The values the person saw when the page was drawn, for the hidden 'initial-' inputs.
+
+        Django would re-render a bound form's hidden initial with the submitted value, which would make a
+        change look unchanged on the next submit after a validation error.
+        """
+        names = [name for name in self.fields if name != "revision"]
+        if self.is_bound:
+            return {name: self.data.get(self.add_initial_prefix(name), "") for name in names}
+        return {name: "" if self.initial.get(name) is None else str(self.initial[name]) for name in names}
 
     @staticmethod
     def initial_from(answer: Answer | None) -> dict:

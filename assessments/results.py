@@ -6,7 +6,7 @@ results page, the questionnaire and the PDF show.
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db.models import Count, Prefetch
 from django.urls import reverse
@@ -119,15 +119,24 @@ def guidance_url(playbook_version: str, challenge_slug: str, guidance_slug: str)
 
 
 def load_practices(playbook: PlaybookVersion, challenge: Challenge | None = None) -> list[Practice]:
-    """Practices with their challenge, options and guidance: three queries whatever the size."""
-    practices = Practice.objects.filter(challenge__playbook=playbook).select_related("challenge")
-    if challenge is not None:
-        practices = practices.filter(challenge=challenge)
-    return list(
+    """Practices with their challenge, options and guidance (three queries on first use).
+
+    A published playbook version never changes, so each process keeps what it loaded. The instances
+    are shared between requests and must only be read.
+    """
+    return list(_load_practices(playbook.pk, playbook.content_hash, challenge.pk if challenge else None))
+
+
+@lru_cache(maxsize=64)
+def _load_practices(playbook_id: int, content_hash: str, challenge_id: int | None) -> tuple[Practice, ...]:
+    practices = Practice.objects.filter(challenge__playbook_id=playbook_id).select_related("challenge")
+    if challenge_id is not None:
+        practices = practices.filter(challenge_id=challenge_id)
+    return tuple(
         practices.prefetch_related(
             Prefetch("options", queryset=AnswerOption.objects.order_by("level")),
             Prefetch("guidance", queryset=GuidanceSection.objects.select_related("challenge")),
-        )
+        ).order_by("challenge__order", "order")
     )
 
 

@@ -32,7 +32,8 @@ class Check:
 
 
 ROUTES: dict[str, list[Check]] = {
-    "login": [Check("get", PUBLIC, 200, signed_in=302)],  # signed-in users are sent home
+    "login": [Check("get", PUBLIC, 200, signed_in=302)],
+    "healthz": [Check("get", PUBLIC, 200)],  # signed-in users are sent home
     "logout": [Check("post", PUBLIC, 302)],
     "playbook:index": [Check("get", PUBLIC, 200)],
     "playbook:version": [Check("get", PUBLIC, 200)],

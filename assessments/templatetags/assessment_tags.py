@@ -45,3 +45,8 @@ def horizon_rule(horizon: Horizon) -> str:
 @register.filter
 def challenge_title(slug: str, results) -> str:
     return next((c.challenge.title for c in results.challenges if c.challenge.slug == slug), slug)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 import markdown as markdown_lib
 import nh3
 from django import template
@@ -11,6 +13,12 @@ ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "code", "pre", "a", "bloc
 @register.filter
 def markdown(text: str) -> str:
     """Render playbook Markdown to HTML that cannot carry script, whatever the file holds."""
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
+    return _render(text or "")
+
+
+@lru_cache(maxsize=1024)
+def _render(text: str) -> str:
+    # Playbook text is immutable per version, so each distinct text is rendered once per process.
+    html = markdown_lib.markdown(text, extensions=["sane_lists"])
     # Safe: nh3 has removed every tag and attribute outside the allow-list above.
     return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener"))  # noqa: S308

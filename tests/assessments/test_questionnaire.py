@@ -177,3 +177,21 @@ def test_prefill_copies_the_previous_answers_and_notes(team, lead, playbook, pra
     copied = {a.practice.slug: (a.option.level, a.notes) for a in second.answers.select_related("option", "practice")}
     assert copied == {p.slug: (2, f"note {p.slug}") for p in practices}
     assert first.answers.count() == len(practices)
+
+
+def test_a_change_survives_a_validation_error_elsewhere_on_the_page(assessment, challenge, practices, lead):
+    client = signed_in(lead)
+    url = reverse("assessments:questionnaire", args=[assessment.pk, challenge.slug])
+    data = {"save": ""}
+    for practice in practices:
+        data |= card_data(practice, "")
+    data |= card_data(practices[0], 3)
+    data[f"{practices[1].slug}-notes"] = "x" * 2001
+    page = client.post(url, data)
+    assert "Some answers need attention" in page.text
+    # The re-drawn page still remembers that the person saw no answer, so the change still counts as a change.
+    assert f'name="initial-{practices[0].slug}-level" value=""' in page.text
+    assert re.search(rf'name="{practices[0].slug}-level"[^>]*value="3"[^>]*checked', page.text)
+    data[f"{practices[1].slug}-notes"] = "Shorter evidence"
+    assert client.post(url, data).status_code == 302
+    assert stored_level(assessment, practices[0]) == 3
