@@ -199,3 +199,10 @@ def test_a_failed_write_leaves_nothing_half_written(assessment, lead, playbook, 
             assessment=assessment, user=lead, answers=[services.AnswerInput(p, p.options.all()[2]) for p in practices]
         )
     assert assessment.answers.count() == before
+
+
+def test_every_page_has_a_short_plain_title(client_for, lead, assessment, playbook):
+    client = client_for(lead)
+    for url in pages(assessment, playbook):
+        title = client.get(url).text.split("<title>", 1)[1].split("</title>", 1)[0]
+        assert title.endswith("· MLOps Maturity") and "<" not in title and len(title) < 120, (url, title)
