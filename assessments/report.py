@@ -32,7 +32,8 @@ class StaticFileFetcher(URLFetcher):
     """Give WeasyPrint the app's own static files from disk and nothing else.
 
     No network access and no path that user input could name: only URLs under
-    `SITE_URL + STATIC_URL` that a staticfiles finder resolves are served.
+    `SITE_URL + STATIC_URL` that resolve to a collected static file (production,
+    where names carry a content hash) or to a source file a finder knows (development).
     """
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
@@ -40,11 +41,19 @@ class StaticFileFetcher(URLFetcher):
         if not url.startswith(static_prefix):
             raise ValueError(f"report may only load the app's static files, not {url}")
         relative = urlsplit(url).path.removeprefix(urlsplit(static_prefix).path)
-        found = finders.find(relative) if ".." not in Path(relative).parts else None
+        found = self._find(relative) if ".." not in Path(relative).parts else None
         if not found:
             raise ValueError(f"static file not found: {relative}")
         content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
         return URLFetcherResponse(url, Path(found).read_bytes(), headers={"Content-Type": content_type})
+
+    @staticmethod
+    def _find(relative: str) -> str | None:
+        collected = Path(settings.STATIC_ROOT) / relative
+        if settings.STATIC_ROOT and collected.resolve().is_relative_to(Path(settings.STATIC_ROOT).resolve()):
+            if collected.is_file():
+                return str(collected)
+        return finders.find(relative)
 
 
 def participants(results: AssessmentResults) -> list[str]:

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from assessments import services
 from assessments.models import RenderedReport, ReportStatus
-from assessments.report import StaticFileFetcher, request_report
+from assessments.report import StaticFileFetcher, render_report_html, request_report
 from assessments.results import build_results, load_practices
 from tests.factories import publish_synthetic_playbook
 from tests.pdf import pdf_links, pdf_text
@@ -200,3 +200,20 @@ def test_only_the_team_and_its_consultants_can_download(client_for, team, lead, 
     assert client_for(viewer).get(url).status_code == 200
     assert client_for(consultant).get(url).status_code == 200
     assert client_for(outsider).get(url).status_code == 404
+
+
+def test_the_pdf_is_styled_with_production_static_files(settings, tmp_path, team, lead):
+    # Production names static files by content hash (manifest storage); the report must still find its CSS.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--no-input", verbosity=0)
+    assessment = submitted_assessment(team, lead)
+    html = render_report_html(build_results(assessment))
+    assert re.search(r"css/report\.[0-9a-f]{12}\.css", html)
+    report = request_report(build_results(assessment))
+    reader = PdfReader(io.BytesIO(bytes(report.pdf)))
+    fonts = {str(f.get_object()["/BaseFont"]) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+    assert any("Source-Sans-3" in font for font in fonts)
