@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 RUN_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3 SECRET_KEY="$$(cat var/secret-key)"
 
-.PHONY: install install-dev browser run test lint clean
+.PHONY: install install-dev browser run test bench lint clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13 or python3.12 on PATH)."; exit 1; }
@@ -66,6 +66,10 @@ test: install-dev browser
 	export DATABASE_URL SECRET_KEY="$$(cat var/secret-key)"; \
 	echo "Tests on $${DATABASE_URL%%\?*}"; \
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Load and timing benchmark under gunicorn on PostgreSQL (127.0.0.1 only); writes var/bench/results.json.
+bench: install-dev
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf var/db.sqlite3 var/staticfiles
