@@ -92,6 +92,11 @@ class Assessment(models.Model):
     def is_submitted(self) -> bool:
         return self.status == Status.SUBMITTED
 
+    @property
+    def report_date(self):
+        """The date reports and exports carry: the submission, or today for a draft."""
+        return timezone.localdate(self.submitted_at) if self.submitted_at else timezone.localdate()
+
 
 class NotApplicableReason(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", "Out of scope"

@@ -49,10 +49,10 @@ class StaticFileFetcher(URLFetcher):
 
     @staticmethod
     def _find(relative: str) -> str | None:
-        collected = Path(settings.STATIC_ROOT) / relative
-        if settings.STATIC_ROOT and collected.resolve().is_relative_to(Path(settings.STATIC_ROOT).resolve()):
-            if collected.is_file():
-                return str(collected)
+        root = Path(settings.STATIC_ROOT)
+        collected = root / relative
+        if settings.STATIC_ROOT and collected.resolve().is_relative_to(root.resolve()) and collected.is_file():
+            return str(collected)
         return finders.find(relative)
 
 

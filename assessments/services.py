@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from assessments.models import (
@@ -123,7 +123,7 @@ def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Seq
     An answer whose `seen_revision` is older than the stored one was changed by
     someone else in the meantime: it is not overwritten but returned as a conflict.
     """
-    if Assessment.objects.select_for_update().get(pk=assessment.pk).is_submitted:
+    if _lock_against_submission(assessment).is_submitted:
         raise AssessmentLocked()
     existing = {
         a.practice_id: a
@@ -139,8 +139,18 @@ def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Seq
             if item.option is None and not item.not_applicable_reason and not item.notes:
                 unchanged.append(item.practice.pk)
                 continue
-            answer = Answer(assessment=assessment, practice=item.practice, updated_by=user, **values)
-            answer.save()
+            try:
+                with transaction.atomic():
+                    answer = Answer.objects.create(
+                        assessment=assessment, practice=item.practice, updated_by=user, **values
+                    )
+            except IntegrityError:  # someone answered this practice for the first time a moment earlier
+                conflicts.append(
+                    Answer.objects.select_related("option", "updated_by").get(
+                        assessment=assessment, practice=item.practice
+                    )
+                )
+                continue
             before = None
         else:
             if all(getattr(answer, name) == value for name, value in values.items()):
@@ -162,9 +172,19 @@ def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Seq
             )
         )
     AnswerChange.objects.bulk_create(changes)
-    if saved:
-        Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
     return SaveResult(tuple(saved), tuple(unchanged), tuple(conflicts))
+
+
+def _lock_against_submission(assessment: Assessment) -> Assessment:
+    """Saves to one assessment hold a shared lock on it, so they run side by side while a submission waits.
+
+    An exclusive lock here would queue every autosave of a busy assessment behind the others.
+    """
+    rows = Assessment.objects.filter(pk=assessment.pk).only("status")
+    if connection.vendor != "postgresql":
+        return rows.select_for_update().get()
+    sql, params = rows.query.sql_with_params()
+    return Assessment.objects.raw(f"{sql} FOR SHARE", params)[0]
 
 
 @transaction.atomic

@@ -285,7 +285,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _attachment(content: str | bytes, content_type: str, assessment: Assessment, extension: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    filename = f"mlops-maturity-{slugify(assessment.team.name)}-{assessment.updated_at:%Y-%m-%d}.{extension}"
+    filename = f"mlops-maturity-{slugify(assessment.team.name)}-{assessment.report_date:%Y-%m-%d}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -87,8 +87,11 @@ def percentile(values: Sequence[float], percent: float) -> float:
     return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
 
 
-def autosave_load(port: int, cookies: dict[str, str], answers: Sequence[dict], seconds: float) -> dict:
-    """One client per answer, each changing its own practice's level over and over until the deadline.
+def autosave_load(
+    port: int, cookies: dict[str, str], answers: Sequence[dict], seconds: float, think_seconds: float = 0.0
+) -> dict:
+    """One client per answer, each changing its own practice's level over and over until the deadline,
+    pausing `think_seconds` between saves (a person clicks; the page saves on each choice).
 
     Every post sends what the card showed (the `initial-` copies and the revision
     parsed from the previous response), as the browser's autosave does, so each
@@ -123,6 +126,7 @@ def autosave_load(port: int, cookies: dict[str, str], answers: Sequence[dict], s
                 errors += 1
                 continue
             level, revision = new_level, int(saved.group(1))
+            time.sleep(think_seconds)
         browser.close()
         return latencies, errors
 
