@@ -115,7 +115,12 @@ def rules_for(playbook: PlaybookVersion) -> ScoringRules:
 
 
 def guidance_url(playbook_version: str, challenge_slug: str, guidance_slug: str) -> str:
-    return reverse("playbook:challenge", args=[playbook_version, challenge_slug]) + f"#{guidance_slug}"
+    return f"{_challenge_url(playbook_version, challenge_slug)}#{guidance_slug}"
+
+
+@lru_cache(maxsize=512)
+def _challenge_url(playbook_version: str, challenge_slug: str) -> str:
+    return reverse("playbook:challenge", args=[playbook_version, challenge_slug])
 
 
 def load_practices(playbook: PlaybookVersion, challenge: Challenge | None = None) -> list[Practice]:
