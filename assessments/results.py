@@ -3,12 +3,12 @@ hand plain data to the scoring and planning functions, and return what the
 results page, the questionnaire and the PDF show.
 """
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from assessments.comparison import ActionOutcome, ActionRecord, PracticeLevel, action_outcomes
@@ -156,15 +156,24 @@ class ChallengeProgress:
     total: int
 
 
-def load_progress(assessment: Assessment) -> tuple[list[ChallengeProgress], dict[int, Answer]]:
-    """Every challenge with its answered/total count, and all answers: two queries whatever the size."""
-    challenges = assessment.playbook.challenges.annotate(total=Count("practices")).order_by("order")
+def load_progress(assessment: Assessment, challenge_slug: str) -> tuple[list[ChallengeProgress], dict[int, Answer]]:
+    """Every challenge with its answered/total count, and the answers of one challenge: two queries."""
+    answered = (
+        Answer.objects.filter(assessment=assessment, practice__challenge=OuterRef("pk"))
+        .values("practice__challenge")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    challenges = assessment.playbook.challenges.annotate(
+        total=Count("practices"), answered=Coalesce(Subquery(answered), 0)
+    ).order_by("order")
     answers = {
         a.practice_id: a
-        for a in Answer.objects.filter(assessment=assessment).select_related("option", "practice", "updated_by")
+        for a in Answer.objects.filter(assessment=assessment, practice__challenge__slug=challenge_slug).select_related(
+            "option", "updated_by"
+        )
     }
-    answered = Counter(a.practice.challenge_id for a in answers.values())
-    return [ChallengeProgress(c, answered[c.pk], c.total) for c in challenges], answers
+    return [ChallengeProgress(c, c.answered, c.total) for c in challenges], answers
 
 
 def _row(practice: Practice, answer: Answer | None, version: str) -> PracticeRow:

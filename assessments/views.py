@@ -94,7 +94,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk)
-    progress, answers = load_progress(assessment)
+    progress, answers = load_progress(assessment, challenge_slug)
     challenges = [item.challenge for item in progress]
     challenge = next((c for c in challenges if c.slug == challenge_slug), None)
     if challenge is None:
