@@ -5,9 +5,12 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -127,8 +130,6 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
             )
         else:
             messages.error(request, "Some answers need attention; nothing on this page was saved yet.")
-    else:
-        forms = _answer_forms(assessment, practices, answers=answers)
     return render(
         request,
         "assessments/questionnaire.html",
@@ -137,10 +138,37 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
             "access": team_access,
             "challenge": challenge,
             "progress": progress,
-            "forms": forms,
+            "forms": forms if request.method == "POST" else [],
+            "cards": []
+            if request.method == "POST"
+            else _unbound_cards(assessment, challenge, practices, answers, editable),
             "editable": editable,
         },
     )
+
+
+CARD_CACHE_SECONDS = 3600
+
+
+def _unbound_cards(assessment, challenge, practices, answers, editable: bool) -> list[str]:
+    """The practice cards of a freshly opened page, from the cache where possible.
+
+    An unbound card shows nothing but the stored answer, so the answer's revision
+    (raised by every change) names its content exactly.
+    """
+    keys = {
+        p.pk: f"practice-card:{assessment.pk}:{p.pk}:{getattr(answers.get(p.pk), 'revision', 0)}:{int(editable)}"
+        for p in practices
+    }
+    cached = cache.get_many(keys.values())
+    fresh = {}
+    for practice in practices:
+        if keys[practice.pk] not in cached:
+            [form] = _answer_forms(assessment, [practice], answers=answers)
+            context = {"assessment": assessment, "challenge": challenge, "form": form, "editable": editable}
+            fresh[keys[practice.pk]] = render_to_string("assessments/questionnaire.html#practice-card", context)
+    cache.set_many(fresh, CARD_CACHE_SECONDS)
+    return [mark_safe(cached.get(keys[p.pk]) or fresh[keys[p.pk]]) for p in practices]  # noqa: S308 - our own template
 
 
 @login_required

@@ -195,3 +195,17 @@ def test_a_change_survives_a_validation_error_elsewhere_on_the_page(assessment, 
     data[f"{practices[1].slug}-notes"] = "Shorter evidence"
     assert client.post(url, data).status_code == 302
     assert stored_level(assessment, practices[0]) == 3
+
+
+def test_a_cached_page_shows_an_answer_changed_since_it_was_drawn(assessment, challenge, practices, lead, member):
+    url = reverse("assessments:questionnaire", args=[assessment.pk, challenge.slug])
+    signed_in(lead).get(url)
+    autosave(signed_in(member), assessment, challenge, practices[0], card_data(practices[0], 4))
+    page = signed_in(lead).get(url)
+    assert re.search(rf'name="{practices[0].slug}-level"[^>]*value="4"[^>]*checked', page.text)
+
+
+def test_a_viewer_never_gets_the_editable_cards_a_member_saw(assessment, challenge, member, viewer):
+    url = reverse("assessments:questionnaire", args=[assessment.pk, challenge.slug])
+    assert "hx-post" in signed_in(member).get(url).text
+    assert "hx-post" not in signed_in(viewer).get(url).text
