@@ -3,12 +3,12 @@ hand plain data to the scoring and planning functions, and return what the
 results page, the questionnaire and the PDF show.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from assessments.comparison import ActionOutcome, ActionRecord, PracticeLevel, action_outcomes
@@ -129,19 +129,20 @@ def load_practices(playbook: PlaybookVersion, challenge: Challenge | None = None
     A published playbook version never changes, so each process keeps what it loaded. The instances
     are shared between requests and must only be read.
     """
-    return list(_load_practices(playbook.pk, playbook.content_hash, challenge.pk if challenge else None))
+    practices = _load_practices(playbook.pk, playbook.content_hash)
+    return [p for p in practices if challenge is None or p.challenge_id == challenge.pk]
 
 
-@lru_cache(maxsize=64)
-def _load_practices(playbook_id: int, content_hash: str, challenge_id: int | None) -> tuple[Practice, ...]:
-    practices = Practice.objects.filter(challenge__playbook_id=playbook_id).select_related("challenge")
-    if challenge_id is not None:
-        practices = practices.filter(challenge_id=challenge_id)
+@lru_cache(maxsize=32)
+def _load_practices(playbook_id: int, content_hash: str) -> tuple[Practice, ...]:
     return tuple(
-        practices.prefetch_related(
+        Practice.objects.filter(challenge__playbook_id=playbook_id)
+        .select_related("challenge")
+        .prefetch_related(
             Prefetch("options", queryset=AnswerOption.objects.order_by("level")),
             Prefetch("guidance", queryset=GuidanceSection.objects.select_related("challenge")),
-        ).order_by("challenge__order", "order")
+        )
+        .order_by("challenge__order", "order")
     )
 
 
@@ -157,23 +158,20 @@ class ChallengeProgress:
 
 
 def load_progress(assessment: Assessment, challenge_slug: str) -> tuple[list[ChallengeProgress], dict[int, Answer]]:
-    """Every challenge with its answered/total count, and the answers of one challenge: two queries."""
-    answered = (
-        Answer.objects.filter(assessment=assessment, practice__challenge=OuterRef("pk"))
-        .values("practice__challenge")
-        .annotate(count=Count("pk"))
-        .values("count")
+    """Every challenge with its answered/total count, and the answers of one challenge: two small queries."""
+    practices = load_practices(assessment.playbook)
+    answered = Counter(
+        Answer.objects.filter(assessment=assessment).values_list("practice__challenge_id", flat=True).order_by()
     )
-    challenges = assessment.playbook.challenges.annotate(
-        total=Count("practices"), answered=Coalesce(Subquery(answered), 0)
-    ).order_by("order")
+    challenges: dict[int, Challenge] = {p.challenge_id: p.challenge for p in practices}
+    totals = Counter(p.challenge_id for p in practices)
     answers = {
         a.practice_id: a
         for a in Answer.objects.filter(assessment=assessment, practice__challenge__slug=challenge_slug).select_related(
             "option", "updated_by"
         )
     }
-    return [ChallengeProgress(c, c.answered, c.total) for c in challenges], answers
+    return [ChallengeProgress(c, answered[pk], totals[pk]) for pk, c in challenges.items()], answers
 
 
 def _row(practice: Practice, answer: Answer | None, version: str) -> PracticeRow:
