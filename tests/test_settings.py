@@ -15,8 +15,12 @@ PRODUCTION = {
 }
 
 
+# Set by the browser tests for their own process; a deployment must never have it.
+TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in TEST_ONLY}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
