@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in test set-up are still synchronous.
+# Playwright's sync API keeps an event loop running in the main thread for the rest of the session, and the
+# ORM calls of every later test are synchronous. Process-wide, so tests/test_settings.py drops it again.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
