@@ -58,7 +58,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workshops/workshop_create.html", {"assessment": assessment, "form": form})
 
 
-def _board_context(request: HttpRequest, workshop: Workshop) -> dict:
+def _board_context(workshop: Workshop) -> dict:
     rows, joined = load_board(workshop)
     level_names = workshop.assessment.playbook.level_names
     return {
@@ -84,7 +84,7 @@ def _board_context(request: HttpRequest, workshop: Workshop) -> dict:
 @never_cache
 def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _facilitated(request, pk)
-    context = _board_context(request, workshop)
+    context = _board_context(workshop)
     if request.htmx:
         return render(request, "workshops/facilitate.html#live-updates", context)
     join_url = _join_url(request, workshop)
@@ -96,7 +96,7 @@ def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def projector(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _facilitated(request, pk)
-    context = _board_context(request, workshop)
+    context = _board_context(workshop)
     current = next((row for row in context["rows"] if row.practice.pk == workshop.current_practice_id), None)
     context["current"] = current
     if request.htmx:
@@ -242,15 +242,23 @@ def _ballot_context(workshop: Workshop, participant: Participant) -> dict:
     return {"workshop": workshop, "participant": participant, "forms": forms}
 
 
-@never_cache
-def ballot(request: HttpRequest, code: str) -> HttpResponse:
+def _in_the_room(request: HttpRequest, code: str) -> tuple[Workshop, Participant] | HttpResponse:
+    """The open workshop and this browser's participant in it, or the page to show instead."""
     found = _open_workshop_or_message(request, code)
     if isinstance(found, HttpResponse):
         return found
-    workshop = found
-    participant = _participant(request, workshop)
+    participant = _participant(request, found)
     if participant is None:
-        return redirect("workshops:join_code", workshop.join_code)
+        return redirect("workshops:join_code", found.join_code)
+    return found, participant
+
+
+@never_cache
+def ballot(request: HttpRequest, code: str) -> HttpResponse:
+    found = _in_the_room(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    workshop, participant = found
     if request.htmx and request.GET.get("now"):
         return render(request, "workshops/ballot.html#room-now", {"workshop": workshop})
     return render(request, "workshops/ballot.html", _ballot_context(workshop, participant))
@@ -259,13 +267,10 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @require_POST
 def vote(request: HttpRequest, code: str, practice_slug: str) -> HttpResponse:
-    found = _open_workshop_or_message(request, code)
+    found = _in_the_room(request, code)
     if isinstance(found, HttpResponse):
         return found
-    workshop = found
-    participant = _participant(request, workshop)
-    if participant is None:
-        return redirect("workshops:join_code", workshop.join_code)
+    workshop, participant = found
     practice = get_object_or_404(
         Practice.objects.prefetch_related("options"),
         challenge__playbook_id=workshop.assessment.playbook_id,
