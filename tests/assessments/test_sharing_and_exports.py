@@ -1,9 +1,9 @@
 """Share links for stakeholders, and export downloads."""
 
 import csv
-import re
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
