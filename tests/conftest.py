@@ -1,4 +1,5 @@
 import io
+import os
 
 import pytest
 from asgiref.local import Local
@@ -7,11 +8,18 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.tasks import task_backends
 from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
 from pytest_django.plugin import blocking_manager_key
 
 from assessments.models import Role
 from playbook.models import PlaybookVersion
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
+
+# Locally hypothesis explores new examples on every run; in CI it replays a fixed set, so a build never fails
+# on a random draw that nobody can reproduce.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @receiver(setting_changed)
