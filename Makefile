@@ -69,6 +69,9 @@ test: install-dev browser
 
 # Load and timing benchmark under gunicorn on PostgreSQL (127.0.0.1 only); writes var/bench/results.json.
 bench: install-dev
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "The benchmark needs wrk: sudo apt-get install wrk"; exit 1; fi; }
 	$(BIN)/python bench/run.py
 
 clean:
