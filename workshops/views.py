@@ -58,24 +58,27 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workshops/workshop_create.html", {"assessment": assessment, "form": form})
 
 
-def _board_context(workshop: Workshop) -> dict:
+def _board_context(workshop: Workshop, *, with_forms: bool) -> dict:
+    """Tallies for the board; the decision forms only for the full page, not for its two-second refreshes."""
     rows, joined = load_board(workshop)
     level_names = workshop.assessment.playbook.level_names
+    forms = {
+        row.practice.pk: DecisionForm(
+            practice=row.practice,
+            level_names=level_names,
+            prefix=f"decide-{row.practice.slug}",
+            initial={"level": row.tally.suggestion},
+        )
+        for row in rows
+        if with_forms
+    }
     return {
         "workshop": workshop,
         "rows": rows,
         "joined": joined,
         "level_names": level_names,
         "levels": list(enumerate(level_names)),
-        "decision_forms": {
-            row.practice.pk: DecisionForm(
-                practice=row.practice,
-                level_names=level_names,
-                prefix=f"decide-{row.practice.slug}",
-                initial={"level": row.tally.suggestion},
-            )
-            for row in rows
-        },
+        "decision_forms": forms,
         "disagreements": sum(1 for row in rows if row.tally.disagrees and not row.decision),
     }
 
@@ -84,7 +87,7 @@ def _board_context(workshop: Workshop) -> dict:
 @never_cache
 def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _facilitated(request, pk)
-    context = _board_context(workshop)
+    context = _board_context(workshop, with_forms=not request.htmx)
     if request.htmx:
         return render(request, "workshops/facilitate.html#live-updates", context)
     join_url = _join_url(request, workshop)
@@ -96,7 +99,7 @@ def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def projector(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _facilitated(request, pk)
-    context = _board_context(workshop)
+    context = _board_context(workshop, with_forms=False)
     current = next((row for row in context["rows"] if row.practice.pk == workshop.current_practice_id), None)
     context["current"] = current
     if request.htmx:
