@@ -75,18 +75,23 @@ def _wrap(text: str) -> list[str]:
     return [text[:cut], text[cut + 1 :]]
 
 
+# The PDF embeds Source Sans 3; web pages fall back to the browser's sans-serif.
+FONT_FAMILY = "'Source Sans 3', sans-serif"
+
+
 def _join(parts: Iterable[SafeString]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every part comes from format_html
 
 
 def _text(x: float, y: float, content: str, *, anchor: str = "middle", size: int = 12) -> SafeString:
     return format_html(
-        '<text x="{}" y="{}" text-anchor="{}" font-size="{}" font-family="sans-serif" fill="#212529">{}</text>',
+        '<text x="{}" y="{}" text-anchor="{}" font-size="{}" font-family="{font}" fill="#212529">{}</text>',
         _num(x),
         _num(y),
         anchor,
         size,
         content,
+        font=FONT_FAMILY,
     )
 
 
