@@ -53,13 +53,19 @@ class TeamAccess:
         return "Consultant" if self.role == CONSULTANT else Role(self.role).label
 
 
+def _role_of(user: AbstractBaseUser, team_path: str) -> Subquery:
+    # order_by(): Membership's default ordering would join three more tables into every lookup.
+    return Subquery(Membership.objects.filter(team=OuterRef(team_path), user=user).order_by().values("role")[:1])
+
+
+def _consults(user: AbstractBaseUser, organisation_path: str) -> Exists:
+    return Exists(Organisation.consultants.through.objects.filter(organisation=OuterRef(organisation_path), user=user))
+
+
 def _annotate_access(queryset: QuerySet, user: AbstractBaseUser, team_path: str) -> QuerySet:
     prefix = f"{team_path}__" if team_path else ""
     return queryset.annotate(
-        my_role=Subquery(Membership.objects.filter(team=OuterRef(team_path or "pk"), user=user).values("role")[:1]),
-        is_consultant=Exists(
-            Organisation.consultants.through.objects.filter(organisation=OuterRef(f"{prefix}organisation"), user=user)
-        ),
+        my_role=_role_of(user, team_path or "pk"), is_consultant=_consults(user, f"{prefix}organisation")
     ).filter(Q(my_role__isnull=False) | Q(is_consultant=True))
 
 
@@ -99,8 +105,19 @@ def get_team(user: AbstractBaseUser, team_id: int, capability: Capability = Capa
 def get_assessment(
     user: AbstractBaseUser, assessment_id: int, capability: Capability = Capability.VIEW
 ) -> tuple[Assessment, TeamAccess]:
-    assessment = visible_assessments(user).filter(pk=assessment_id).first()
-    if assessment is None:
+    # The hottest lookup of the app: members need one light query; only non-members pay for the consultant check.
+    assessment = (
+        Assessment.objects.select_related("team__organisation", "playbook")
+        .annotate(my_role=_role_of(user, "team"))
+        .filter(pk=assessment_id)
+        .first()
+    )
+    if assessment is None or (
+        assessment.my_role is None
+        and not Organisation.consultants.through.objects.filter(
+            organisation_id=assessment.team.organisation_id, user=user
+        ).exists()
+    ):
         raise _not_found(user, f"assessment {assessment_id}")
     access = _access_of(assessment)
     _require(access, capability, user, f"assessment {assessment_id}")
