@@ -1,7 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
-from django.contrib.auth import get_user_model
 
 from assessments.models import NOTES_MAX_LENGTH, Action, ActionStatus, Answer, NotApplicableReason, Role
 from assessments.services import AnswerInput
@@ -168,18 +167,24 @@ class InvitationForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="Nobody yet")
+    owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(choices=ActionStatus.choices)
 
-    def __init__(self, *args, instance_action: Action, team, **kwargs):
+    def __init__(self, *args, instance_action: Action, members: dict, **kwargs):
+        """`members` maps user id to user: loaded once per page, not once per action's owner list."""
         kwargs.setdefault(
             "initial",
             {"owner": instance_action.owner_id, "due_date": instance_action.due_date, "status": instance_action.status},
         )
         super().__init__(*args, **kwargs)
         self.action = instance_action
-        self.fields["owner"].queryset = get_user_model().objects.filter(memberships__team=team).order_by("username")
+        self.members = members
+        self.fields["owner"].choices = [("", "Nobody yet"), *((pk, u.get_username()) for pk, u in members.items())]
+
+    def clean_owner(self):
+        owner_id = self.cleaned_data["owner"]
+        return None if owner_id is None else self.members[owner_id]
 
 
 class ShareLinkForm(forms.Form):

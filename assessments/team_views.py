@@ -156,13 +156,25 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _action_forms(team, data=None, only: Action | None = None) -> list[ActionForm]:
+    """The team's action forms; with `only`, the posted one first and the others fresh."""
+    members = {u.pk: u for u in get_user_model().objects.filter(memberships__team=team).order_by("username")}
+    forms = [
+        ActionForm(instance_action=a, members=members, prefix=f"action-{a.pk}")
+        for a in Action.objects.filter(team=team).select_related("owner", "assessment")
+        if a != only
+    ]
+    if only is not None:
+        forms.insert(0, ActionForm(data, instance_action=only, members=members, prefix=f"action-{only.pk}"))
+    return forms
+
+
 @login_required
 @never_cache
 def actions(request: HttpRequest, team_id: int) -> HttpResponse:
     team, team_access = access.get_team(request.user, team_id)
-    team_actions = Action.objects.filter(team=team).select_related("owner", "assessment")
-    forms = [ActionForm(instance_action=a, team=team, prefix=f"action-{a.pk}") for a in team_actions]
-    return render(request, "assessments/team_actions.html", {"team": team, "access": team_access, "forms": forms})
+    context = {"team": team, "access": team_access, "forms": _action_forms(team)}
+    return render(request, "assessments/team_actions.html", context)
 
 
 @login_required
@@ -172,19 +184,13 @@ def update_action(request: HttpRequest, team_id: int, action_id: int) -> HttpRes
     action = Action.objects.filter(team=team, pk=action_id).first()
     if action is None:
         raise Http404("No such action")
-    form = ActionForm(request.POST, instance_action=action, team=team, prefix=f"action-{action.pk}")
-    if form.is_valid():
-        services.update_action(action=action, **form.cleaned_data)
+    forms = _action_forms(team, request.POST, only=action)
+    if forms[0].is_valid():
+        services.update_action(action=action, **forms[0].cleaned_data)
         messages.success(request, f"Updated “{action.title[:60]}”.")
         return redirect("assessments:actions", team_id)
-    others = [
-        ActionForm(instance_action=a, team=team, prefix=f"action-{a.pk}")
-        for a in Action.objects.filter(team=team).exclude(pk=action.pk).select_related("owner", "assessment")
-    ]
     messages.error(request, "The action was not updated; see the message beside it.")
-    return render(
-        request, "assessments/team_actions.html", {"team": team, "access": team_access, "forms": [form, *others]}
-    )
+    return render(request, "assessments/team_actions.html", {"team": team, "access": team_access, "forms": forms})
 
 
 @login_required

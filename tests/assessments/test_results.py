@@ -1,6 +1,8 @@
 """The results page, targets, tracked actions, history and comparison."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
@@ -142,3 +144,18 @@ def test_a_lead_deletes_an_assessment_after_confirming(client_for, team, lead):
     assert "Delete “Spring”?" in client.get(reverse("assessments:delete", args=[assessment.pk])).text
     client.post(reverse("assessments:delete", args=[assessment.pk]))
     assert not team.assessments.exists()
+
+
+def test_the_action_list_costs_the_same_queries_for_one_action_or_many(client_for, team, lead, member):
+    first = submitted(team, lead, "Spring", lambda p: 0)
+    plan = build_results(first).plan
+    client = client_for(lead)
+    url = reverse("assessments:actions", args=[team.pk])
+    services.track_action(assessment=first, item=plan[0], user=lead)
+    with CaptureQueriesContext(connection) as one:
+        assert member.username in client.get(url).text
+    for item in plan[1:6]:
+        services.track_action(assessment=first, item=item, user=lead)
+    with CaptureQueriesContext(connection) as six:
+        client.get(url)
+    assert len(six) == len(one)
