@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 
-from playbook.models import AnswerOption, Practice
+from assessments.results import load_practices
+from playbook.models import Practice
 from workshops.models import Ballot, Decision, Participant, Workshop
 from workshops.tally import Tally, VoteCount, tally_votes
 
@@ -17,14 +18,9 @@ class BoardRow:
 
 
 def workshop_practices(workshop: Workshop) -> list[Practice]:
-    return list(
-        Practice.objects.filter(
-            challenge__playbook_id=workshop.assessment.playbook_id, challenge__slug__in=workshop.challenge_slugs
-        )
-        .select_related("challenge")
-        .prefetch_related(Prefetch("options", queryset=AnswerOption.objects.order_by("level")))
-        .order_by("challenge__order", "order")
-    )
+    """The practices of the workshop's challenges, from the per-process cache of the published playbook."""
+    chosen = set(workshop.challenge_slugs)
+    return [p for p in load_practices(workshop.assessment.playbook) if p.challenge.slug in chosen]
 
 
 def load_board(workshop: Workshop) -> tuple[list[BoardRow], int]:

@@ -9,14 +9,13 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments import access
 from assessments.access import Capability
-from playbook.models import Practice
 from workshops import services
 from workshops.board import load_board, workshop_practices
 from workshops.forms import NOT_APPLICABLE, DecisionForm, JoinForm, VoteForm, WorkshopForm
@@ -274,12 +273,9 @@ def vote(request: HttpRequest, code: str, practice_slug: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     workshop, participant = found
-    practice = get_object_or_404(
-        Practice.objects.prefetch_related("options"),
-        challenge__playbook_id=workshop.assessment.playbook_id,
-        challenge__slug__in=workshop.challenge_slugs,
-        slug=practice_slug,
-    )
+    practice = next((p for p in workshop_practices(workshop) if p.slug == practice_slug), None)
+    if practice is None:
+        raise Http404("That practice is not part of this workshop")
     form = VoteForm(
         request.POST, practice=practice, level_names=workshop.assessment.playbook.level_names, prefix=practice.slug
     )
