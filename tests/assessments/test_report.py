@@ -77,6 +77,7 @@ def test_the_cover_names_team_organisation_version_and_who_took_part(pdf_and_res
     assert team.name in first_page and team.organisation.name in first_page
     assert f"version {results.playbook.version}" in first_page
     assert lead.username in first_page
+    assert first_page.lstrip().startswith("MLOPS MATURITY REPORT"), "something is printed above the cover's kicker"
 
 
 def test_the_numbers_in_the_pdf_match_the_results_page(pdf_and_results, client_for, lead):
