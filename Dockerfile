@@ -6,9 +6,10 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 
 FROM python:3.13-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-# Pango and HarfBuzz for WeasyPrint.
+# Pango and HarfBuzz for WeasyPrint; with HarfBuzz's subsetter it embeds fonts without the slower fontTools fallback.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+       fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt ./
