@@ -18,7 +18,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -99,14 +99,19 @@ def _stylesheet(url: str) -> CSS:
     return CSS(url=url, url_fetcher=_fetcher(), font_config=_fonts())
 
 
-def render_pdf(html: str) -> tuple[bytes, int]:
-    """The PDF and its page count. The stylesheet is parsed once per process, not once per report."""
+def lay_out(html: str) -> Document:
+    """The report laid out in pages. The stylesheet is parsed once per process, not once per report."""
     stylesheet_url = settings.SITE_URL + static("css/report.css")
     # In development the stylesheet is re-read on every render, so edits show without a restart.
     stylesheet = _stylesheet.__wrapped__(stylesheet_url) if settings.DEBUG else _stylesheet(stylesheet_url)
-    document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_fetcher()).render(
+    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_fetcher()).render(
         stylesheets=[stylesheet], font_config=_fonts()
     )
+
+
+def render_pdf(html: str) -> tuple[bytes, int]:
+    """The PDF and its page count."""
+    document = lay_out(html)
     return document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages)
 
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from assessments import services
 from assessments.models import RenderedReport, ReportStatus
-from assessments.report import StaticFileFetcher, render_report_html, request_report
+from assessments.report import StaticFileFetcher, lay_out, render_report_html, request_report
 from assessments.results import build_results, load_practices
 from tests.factories import publish_synthetic_playbook
 from tests.pdf import pdf_links, pdf_text
@@ -141,6 +141,28 @@ def test_forty_practices_with_long_notes_paginate_without_losing_text(client_for
             assert f"word119 ENDMARK{practice.pk}" in text
     assert len(re.sub(r"\s", "", text).split("x" * 50)) > 1
     assert re.sub(r"\s", "", text).count("x" * 400) == 1
+
+
+def boxes_past_the_right_margin(html: str) -> list[str]:
+    """Elements drawn beyond the page's content area: text extraction still finds them, a reader does not."""
+    overflowing = []
+    for number, page in enumerate(lay_out(html).pages, start=1):
+        page_box = page._page_box  # WeasyPrint's laid-out boxes have no public accessor
+        right_edge = page_box.margin_width() - page_box.margin_right
+        for box in page_box.descendants():
+            if getattr(box, "element_tag", "") in ("html", "body") or not hasattr(box, "border_width"):
+                continue
+            if box.position_x + box.border_width() > right_edge + 0.5:
+                overflowing.append(f"page {number}: <{box.element_tag}> {type(box).__name__}")
+    return overflowing
+
+
+@pytest.mark.parametrize("playbook_version", [None, "wide"])
+def test_nothing_is_drawn_past_the_right_margin(team, lead, playbook_version):
+    if playbook_version:
+        publish_synthetic_playbook(version=playbook_version, challenges=5, practices=8)
+    assessment = submitted_assessment(team, lead, notes_for=lambda p: f"{'x' * 300} {p.title} " * 3)
+    assert boxes_past_the_right_margin(render_report_html(build_results(assessment))) == []
 
 
 def test_a_report_is_rendered_once_per_revision(team, lead):
