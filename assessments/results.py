@@ -158,16 +158,22 @@ class ChallengeProgress:
 
 
 def load_progress(assessment: Assessment, challenge_slug: str) -> tuple[list[ChallengeProgress], dict[int, Answer]]:
-    """Every challenge with its answered/total count, and the answers of one challenge: two small queries."""
+    """Every challenge with its answered/total count, and the answers of one challenge: two small queries.
+
+    The cached practices say which challenge each practice is in, so neither query joins the playbook tables.
+    """
     practices = load_practices(assessment.playbook)
+    challenge_of = {p.pk: p.challenge_id for p in practices}
     answered = Counter(
-        Answer.objects.filter(assessment=assessment).values_list("practice__challenge_id", flat=True).order_by()
+        challenge_of[practice_id]
+        for practice_id in Answer.objects.filter(assessment=assessment).values_list("practice_id", flat=True).order_by()
     )
     challenges: dict[int, Challenge] = {p.challenge_id: p.challenge for p in practices}
-    totals = Counter(p.challenge_id for p in practices)
+    totals = Counter(challenge_of.values())
+    in_challenge = [p.pk for p in practices if p.challenge.slug == challenge_slug]
     answers = {
         a.practice_id: a
-        for a in Answer.objects.filter(assessment=assessment, practice__challenge__slug=challenge_slug).select_related(
+        for a in Answer.objects.filter(assessment=assessment, practice_id__in=in_challenge).select_related(
             "option", "updated_by"
         )
     }
