@@ -168,7 +168,8 @@ class InvitationForm(forms.Form):
 
 class ActionForm(forms.Form):
     owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input only accepts ISO dates; the locale format would show an empty field and lose the date on save.
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     status = forms.ChoiceField(choices=ActionStatus.choices)
 
     def __init__(self, *args, instance_action: Action, members: dict, **kwargs):

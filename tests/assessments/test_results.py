@@ -1,5 +1,8 @@
 """The results page, targets, tracked actions, history and comparison."""
 
+import re
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -83,6 +86,23 @@ def test_a_tracked_action_shows_in_the_next_assessment_with_whether_it_moved(cli
     page = client.get(reverse("assessments:results", args=[second.pk]))
     assert "Actions from earlier assessments" in page.text
     assert "moved from level 1 to 2" in page.text
+
+
+def test_an_actions_due_date_is_shown_in_the_date_input_and_kept_when_saved_again(client_for, team, lead):
+    first = submitted(team, lead, "Spring", lambda p: 1)
+    action = services.track_action(assessment=first, item=build_results(first).plan[0], user=lead)
+    services.update_action(action=action, owner=None, due_date=date(2026, 12, 10), status=ActionStatus.DOING)
+    client = client_for(lead)
+    page = client.get(reverse("assessments:actions", args=[team.pk])).text
+    # A type="date" input shows nothing for any other format, and submitting it would clear the date.
+    shown = re.search(rf'name="action-{action.pk}-due_date"[^>]*value="([^"]*)"', page).group(1)
+    assert shown == "2026-12-10"
+    client.post(
+        reverse("assessments:update_action", args=[team.pk, action.pk]),
+        {f"action-{action.pk}-due_date": shown, f"action-{action.pk}-status": ActionStatus.DOING},
+    )
+    action.refresh_from_db()
+    assert action.due_date == date(2026, 12, 10)
 
 
 def test_an_action_owner_must_be_in_the_team(client_for, team, lead, outsider):
