@@ -1,11 +1,18 @@
-"""Demo organisation for trying the app: two teams, five users, two assessments."""
+"""Demo organisation for trying the app: two teams, five users, three assessments a quarter apart, tracked actions.
+
+The two submitted assessments are dated in the past so that the history, the
+trend column and the comparison have something to show on first start.
+"""
+
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from assessments import services
-from assessments.models import Membership, NotApplicableReason, Organisation, Role, Team
-from assessments.results import load_practices
+from assessments.models import ActionStatus, Assessment, Membership, NotApplicableReason, Organisation, Role, Team
+from assessments.results import build_results, load_practices
 from playbook.models import PlaybookVersion
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo data only, refused when DEBUG is off
@@ -39,9 +46,9 @@ def load_demo() -> bool:
     organisation.consultants.add(_user("consultant", is_staff=True))
 
     practices = load_practices(PlaybookVersion.objects.get(is_current=True))
-    submitted = services.create_assessment(team=fraud, user=lead, title="Spring review")
-    services.save_answers(assessment=submitted, user=lead, answers=_submitted_answers(practices))
-    services.submit_assessment(assessment=submitted, user=lead, challenges_without_level=[])
+    _submitted(fraud, lead, "Winter baseline", _submitted_answers(practices, improvement=-1), days_ago=180)
+    spring = _submitted(fraud, lead, "Spring review", _submitted_answers(practices), days_ago=90)
+    _track_first_actions(spring, lead, owner=_user("member"))
     draft = services.create_assessment(team=fraud, user=lead, title="Autumn review")
     half = [a for a in _submitted_answers(practices) if a.practice.challenge.order <= 2]
     services.save_answers(assessment=draft, user=lead, answers=half)
@@ -49,7 +56,29 @@ def load_demo() -> bool:
     return True
 
 
-def _submitted_answers(practices) -> list[services.AnswerInput]:
+def _submitted(team, lead, title: str, answers, *, days_ago: int) -> Assessment:
+    assessment = services.create_assessment(team=team, user=lead, title=title)
+    services.save_answers(assessment=assessment, user=lead, answers=answers)
+    services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
+    started = timezone.now() - timedelta(days=days_ago)
+    Assessment.objects.filter(pk=assessment.pk).update(created_at=started, submitted_at=started + timedelta(days=5))
+    assessment.refresh_from_db()
+    return assessment
+
+
+def _track_first_actions(assessment: Assessment, lead, *, owner) -> None:
+    """The plan's first three items as actions: one done, one under way, one not started."""
+    plan = build_results(assessment).plan[:3]
+    progress = [(ActionStatus.DONE, -30), (ActionStatus.DOING, 14), (ActionStatus.TODO, 45)]
+    for item, (status, due_in_days) in zip(plan, progress, strict=False):
+        action = services.track_action(assessment=assessment, item=item, user=lead)
+        services.update_action(
+            action=action, owner=owner, due_date=date.today() + timedelta(days=due_in_days), status=status
+        )
+
+
+def _submitted_answers(practices, *, improvement: int = 0) -> list[services.AnswerInput]:
+    """A plausible, uneven team; `improvement` shifts every level, for an earlier or later assessment."""
     answers, position, flagged_one = [], {}, False
     for practice in practices:
         index = position[practice.challenge_id] = position.get(practice.challenge_id, -1) + 1
@@ -64,7 +93,7 @@ def _submitted_answers(practices) -> list[services.AnswerInput]:
                 )
             )
             continue
-        level = SUBMITTED_PATTERN[index % len(SUBMITTED_PATTERN)]
+        level = min(max(SUBMITTED_PATTERN[index % len(SUBMITTED_PATTERN)] + improvement, 0), 4)
         if practice.is_critical and not flagged_one and practice.challenge.order == 3:
             level, flagged_one = 1, True
         answers.append(

@@ -48,7 +48,7 @@ def test_a_fresh_sqlite_database_gets_the_playbook_and_demo_data_and_serves_page
         return {page: (status, kind) for page, status, kind in (line.split() for line in lines if line.strip())}
 
     first = render_pages()
-    assert len(first) == 8  # home, playbook, and three pages of each of the two demo assessments
+    assert len(first) == 11  # home, playbook, and three pages of each of the three demo assessments
     pdfs = [page for page in first if page.endswith(".pdf")]
     assert {first[page] for page in first if page not in pdfs} == {("200", "text/html")}
     # PDFs are queued for the background worker: a progress page first, the PDF once the worker ran.
