@@ -167,10 +167,17 @@ class InvitationForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    owner = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
     # A date input only accepts ISO dates; the locale format would show an empty field and lose the date on save.
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    status = forms.ChoiceField(choices=ActionStatus.choices)
+    due_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"),
+    )
+    status = forms.ChoiceField(
+        choices=ActionStatus.choices, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
 
     def __init__(self, *args, instance_action: Action, members: dict, **kwargs):
         """`members` maps user id to user: loaded once per page, not once per action's owner list."""
