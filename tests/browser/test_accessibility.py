@@ -102,6 +102,11 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations(
     consultant_page = new_page()
     log_in(consultant_page, consultant.username, PASSWORD)
     scan(consultant_page, as_consultant)
+    # The heatmap's meaning is its colours: a level cell must not be painted over white by the table's styles.
+    painted = consultant_page.eval_on_selector_all(
+        "td.heat[class*='heat-']", "cells => cells.map(cell => getComputedStyle(cell).backgroundColor)"
+    )
+    assert painted and "rgb(255, 255, 255)" not in painted, painted
 
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(json.dumps(results, indent=2))
