@@ -146,8 +146,12 @@ def _load_practices(playbook_id: int, content_hash: str) -> tuple[Practice, ...]
     )
 
 
-def load_answers(assessment: Assessment) -> dict[int, Answer]:
-    return {a.practice_id: a for a in Answer.objects.filter(assessment=assessment).select_related("option")}
+def load_answers(assessment: Assessment, practice_ids: Sequence[int] | None = None) -> dict[int, Answer]:
+    """The stored answers by practice id: all of them, or those of `practice_ids`."""
+    answers = Answer.objects.filter(assessment=assessment).select_related("option")
+    if practice_ids is not None:
+        answers = answers.filter(practice_id__in=practice_ids)
+    return {a.practice_id: a for a in answers}
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from assessments.access import Capability
 from assessments.forms import PracticeAnswerForm, ShareLinkForm, TargetsForm
 from assessments.models import Action, AnswerChange, Assessment, ReportStatus
 from assessments.report import request_report
-from assessments.results import build_results, earlier_action_outcomes, load_practices, load_progress
+from assessments.results import build_results, earlier_action_outcomes, load_answers, load_practices, load_progress
 
 
 def _challenge_or_404(assessment: Assessment, slug: str):
@@ -107,7 +107,7 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
 
     if request.method == "POST":
         access.get_assessment(request.user, pk, Capability.ANSWER)
-        forms = _answer_forms(assessment, practices, request.POST)
+        forms = _answer_forms(assessment, practices, request.POST, answers)
         if assessment.is_submitted:
             messages.error(request, "This assessment is submitted; a team lead can reopen it to change answers.")
         elif all(form.is_valid() for form in forms):
@@ -183,7 +183,8 @@ def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_s
         raise Http404("No such practice")
     if not request.htmx:
         return redirect(assessment.get_absolute_url())
-    [form] = _answer_forms(assessment, [practice], request.POST)
+    # The stored answer is the form's initial: an unchanged card is redrawn from it, not left blank.
+    [form] = _answer_forms(assessment, [practice], request.POST, load_answers(assessment, [practice.pk]))
     if assessment.is_submitted:
         form.save_error = "Not saved: this assessment has been submitted. A team lead can reopen it."
     elif form.is_valid():

@@ -69,6 +69,22 @@ def test_autosave_stores_one_practice_and_returns_its_card_marked_saved(assessme
     assert f'name="{practices[0].slug}-revision" value="1"' in response.text
 
 
+def test_an_autosave_that_changes_nothing_redraws_the_stored_answer(assessment, challenge, practices, member):
+    # Leaving a notes field fires a save even when nothing changed: the card must not come back blank.
+    client, practice = signed_in(member), practices[0]
+    autosave(client, assessment, challenge, practice, card_data(practice, 2, notes="Runbook"))
+    unchanged = card_data(practice, 2, seen_revision=1, seen_level="2", notes="Runbook", seen_notes="Runbook")
+    response = autosave(client, assessment, challenge, practice, unchanged)
+    assert f'name="{practice.slug}-revision" value="1"' in response.text
+    assert re.search(rf'<input[^>]*name="{practice.slug}-level"[^>]*value="2"[^>]*checked', response.text)
+    assert ">Runbook</textarea>" in response.text
+    # The next real change goes through, instead of clashing with the person's own earlier save.
+    changed = card_data(practice, 3, seen_revision=1, seen_level="2", notes="Runbook", seen_notes="Runbook")
+    response = autosave(client, assessment, challenge, practice, changed)
+    assert ">Saved<" in response.text and "changed by someone else" not in response.text
+    assert stored_level(assessment, practice) == 3
+
+
 def test_autosave_shows_validation_errors_in_the_card_and_keeps_the_input(assessment, challenge, practices, member):
     data = card_data(practices[0], 1, notes="x" * 2001)
     response = autosave(signed_in(member), assessment, challenge, practices[0], data)
