@@ -196,13 +196,5 @@ class ActionForm(forms.Form):
 
 
 class ShareLinkForm(forms.Form):
-    label = forms.CharField(
-        max_length=100, label="Who is it for?", widget=forms.TextInput(attrs={"class": "form-control"})
-    )
-    days = forms.IntegerField(
-        min_value=1,
-        max_value=90,
-        initial=14,
-        label="Valid for (days)",
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
-    )
+    label = forms.CharField(max_length=100, label="Who is it for?")
+    days = forms.IntegerField(min_value=1, max_value=90, initial=14, label="Valid for (days)")

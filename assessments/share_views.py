@@ -4,31 +4,49 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments import access, services
 from assessments.access import Capability
 from assessments.forms import ShareLinkForm
-from assessments.models import ShareLink
+from assessments.models import Assessment, ShareLink
 from assessments.results import build_results
 from assessments.views import report_response
 
 
+def _link_rows(request: HttpRequest, assessment: Assessment) -> list[tuple[ShareLink, str]]:
+    return [
+        (link, request.build_absolute_uri(reverse("assessments:shared_results", args=[services.share_token(link)])))
+        for link in assessment.share_links.all()
+    ]
+
+
 @login_required
-@require_POST
+@never_cache
 def create(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = access.get_assessment(request.user, pk, Capability.MANAGE)
-    form = ShareLinkForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Not shared: " + " ".join(e for errors in form.errors.values() for e in errors))
-    else:
+    """The share page; the overview's share form posts here too, and comes back here when the input needs fixing."""
+    assessment, team_access = access.get_assessment(request.user, pk, Capability.MANAGE)
+    form = ShareLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.create_share_link(assessment=assessment, user=request.user, **form.cleaned_data)
-            messages.success(request, f"Share link for {form.cleaned_data['label']} created; copy it from the list.")
         except services.NotSubmitted:
             messages.error(request, "Only a submitted assessment can be shared.")
-    return redirect(assessment)
+            return redirect(assessment)
+        messages.success(request, f"Share link for {form.cleaned_data['label']} created; copy it from the list.")
+        return redirect(assessment)
+    return render(
+        request,
+        "assessments/assessment_share.html",
+        {
+            "assessment": assessment,
+            "access": team_access,
+            "share_links": _link_rows(request, assessment),
+            "share_form": form,
+        },
+    )
 
 
 @login_required

@@ -101,3 +101,40 @@ def test_exports_are_attachments_that_agree_with_the_results(client_for, viewer,
 def test_exports_are_not_for_other_teams(client_for, outsider, submitted):
     for name in ("assessments:export_json", "assessments:export_csv"):
         assert client_for(outsider).get(reverse(name, args=[submitted.pk])).status_code == 404
+
+
+def test_a_share_link_form_with_bad_input_comes_back_with_the_errors_beside_the_fields_and_the_input_kept(
+    client_for, lead, submitted
+):
+    response = client_for(lead).post(
+        reverse("assessments:share_create", args=[submitted.pk]), {"label": "Head of data", "days": 200}
+    )
+    assert response.status_code == 200
+    assert 'value="Head of data"' in response.text and 'value="200"' in response.text
+    assert "Ensure this value is less than or equal to 90." in response.text
+    assert '<div id="id_days_error" class="invalid-feedback">' in response.text
+    assert not ShareLink.objects.exists()
+
+
+def test_a_share_link_without_a_label_says_which_field_is_missing(client_for, lead, submitted):
+    response = client_for(lead).post(reverse("assessments:share_create", args=[submitted.pk]), {"days": 30})
+    assert response.status_code == 200
+    assert "This field is required." in response.text and 'value="30"' in response.text
+
+
+def test_the_overview_marks_links_of_a_reopened_assessment_as_suspended(client_for, lead, submitted):
+    services.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
+    revoked = services.create_share_link(assessment=submitted, label="Old", days=7, user=lead)
+    services.revoke_share_link(link=revoked)
+    services.reopen_assessment(assessment=submitted)
+    page = client_for(lead).get(submitted.get_absolute_url()).text
+    assert "suspended while the assessment is reopened; works again once resubmitted" in page
+    assert "1 share link is suspended while the assessment is reopened" in page
+
+
+def test_the_overview_warns_that_reopening_suspends_working_share_links(client_for, lead, submitted):
+    services.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
+    services.create_share_link(assessment=submitted, label="Auditor", days=7, user=lead)
+    page = client_for(lead).get(submitted.get_absolute_url()).text
+    assert "Reopening this assessment suspends its 2 working share links until it is submitted again." in page
+    assert "suspended while" not in page
