@@ -295,14 +295,17 @@ def report_response(request: HttpRequest, results) -> HttpResponse:
     """The PDF when it is ready; otherwise a page that shows the render's progress and fetches it when done."""
     report = request_report(results)
     assessment = results.assessment
-    if report.status == ReportStatus.READY:
-        if request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = request.path
-            return response
+    if report.status == ReportStatus.READY and request.htmx and "download" in request.GET:
+        # A plain navigation: the attachment downloads and the waiting page stays.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = request.path
+        return response
+    if report.status == ReportStatus.READY and not request.htmx:
         return _attachment(bytes(report.pdf), "application/pdf", assessment, "pdf")
+    # While waiting the fragment polls; once ready it replaces itself with one that starts the download once.
     template = "assessments/report_waiting.html#report-progress" if request.htmx else "assessments/report_waiting.html"
-    return render(request, template, {"assessment": assessment, "report": report}, status=202)
+    status = 200 if report.status == ReportStatus.READY else 202
+    return render(request, template, {"assessment": assessment, "report": report}, status=status)
 
 
 @login_required
@@ -314,7 +317,9 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _attachment(content: str | bytes, content_type: str, assessment: Assessment, extension: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    filename = f"mlops-maturity-{slugify(assessment.team.name)}-{assessment.report_date:%Y-%m-%d}.{extension}"
+    # Team and assessment both named, so a team's downloads of one day do not overwrite each other.
+    name = f"{slugify(assessment.team.name)}-{slugify(assessment.title)}"
+    filename = f"mlops-maturity-{name}-{assessment.report_date:%Y-%m-%d}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

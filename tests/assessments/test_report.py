@@ -198,8 +198,12 @@ def test_the_background_worker_renders_queued_reports(settings, monkeypatch, cli
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
+    # The last poll stops polling and asks once for the download; polling on would download it every second.
     ready = client.get(url, HTTP_HX_REQUEST="true")
-    assert ready.status_code == 204 and ready["HX-Redirect"] == url
+    assert ready.status_code == 200 and "The report is ready" in ready.text
+    assert "every 1s" not in ready.text and 'hx-trigger="load"' in ready.text
+    download = client.get(f"{url}?download=1", HTTP_HX_REQUEST="true")
+    assert download.status_code == 204 and download["HX-Redirect"] == url
     assert client.get(url)["Content-Type"] == "application/pdf"
 
 

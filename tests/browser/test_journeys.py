@@ -34,6 +34,14 @@ def test_a_lead_answers_with_autosave_sees_results_and_downloads_the_pdf(page, l
             notes.fill("Evidence <b>typed</b> in the browser")
             expect(page.locator(f"#practice-{first.slug} .save-state")).to_have_text("Unsaved changes…")
             expect(page.locator(f"#practice-{first.slug} .save-state")).to_have_text("Saved")
+            # Leaving the notes sends a save that changes nothing: the card keeps its answer and the
+            # next change is saved, not reported as a clash with the person's own save.
+            notes.press("Tab")
+            expect(page.locator(f"input[name='{first.slug}-level'][value='2']")).to_be_checked()
+            page.locator(f"input[name='{first.slug}-level'][value='3']").check()
+            expect(page.locator(f"#practice-{first.slug} .save-state")).to_have_text("Saved")
+            page.locator(f"input[name='{first.slug}-level'][value='2']").check()
+            expect(page.locator(f"#practice-{first.slug} .save-state")).to_have_text("Saved")
             # Leaving and coming back finds the answers kept, without pressing any button.
             page.reload()
             expect(page.locator(f"#practice-{first.slug} textarea")).to_have_value(
@@ -49,7 +57,9 @@ def test_a_lead_answers_with_autosave_sees_results_and_downloads_the_pdf(page, l
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF report").click()
     download = download_info.value
-    assert re.fullmatch(rf"mlops-maturity-{team.slug}-\d{{4}}-\d{{2}}-\d{{2}}\.pdf", download.suggested_filename)
+    assert re.fullmatch(
+        rf"mlops-maturity-{team.slug}-browser-review-\d{{4}}-\d{{2}}-\d{{2}}\.pdf", download.suggested_filename
+    )
     with open(download.path(), "rb") as pdf:
         text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages)
     assert team.name in text and "Remediation plan" in text
