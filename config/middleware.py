@@ -1,11 +1,14 @@
-"""Project-wide middleware: request ids, no caching of private pages, and a calm answer when the database is down."""
+"""Project-wide middleware: request ids, no caching of private pages, signed-out htmx requests, and a calm
+answer when the database is down."""
 
 import logging
 import re
 import uuid
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import render, resolve_url
 from django.utils.cache import patch_cache_control
 
 from config.logging import request_id_var
@@ -50,6 +53,27 @@ class PrivatePagesNoStoreMiddleware:
             return request.user.is_authenticated
         except DatabaseError:
             return True  # cannot tell while the database is down: treat the page as private
+
+
+class HtmxSignedOutMiddleware:
+    """A 401 instead of a redirect to the login page for htmx requests.
+
+    The browser follows the redirect inside the request, and htmx would then swap the whole login page into the
+    card that was saving; a 401 lets the page keep what was typed and say why it was not saved.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code == 302
+            and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+        ):
+            return HttpResponse("Signed out", status=401, content_type="text/plain")
+        return response
 
 
 class DatabaseUnavailableMiddleware:

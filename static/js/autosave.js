@@ -36,7 +36,11 @@
   document.addEventListener("htmx:responseError", function (event) {
     var card = cardOf(event.detail.elt);
     if (card) card.setAttribute("data-unsaved", "true");
-    show(card, "Not saved (server error). Your answer is still here: use the Save button.", "text-danger");
+    if (event.detail.xhr.status === 401) {
+      show(card, "Not saved: you have been signed out. Your answer is still here: log in again in another tab, then come back and use the Save button.", "text-danger");
+    } else {
+      show(card, "Not saved (server error). Your answer is still here: use the Save button.", "text-danger");
+    }
   });
   document.addEventListener("htmx:sendError", function (event) {
     var card = cardOf(event.detail.elt);

@@ -225,3 +225,12 @@ def test_a_viewer_never_gets_the_editable_cards_a_member_saw(assessment, challen
     url = reverse("assessments:questionnaire", args=[assessment.pk, challenge.slug])
     assert "hx-post" in signed_in(member).get(url).text
     assert "hx-post" not in signed_in(viewer).get(url).text
+
+
+def test_a_signed_out_autosave_gets_a_401_not_the_login_page(assessment, challenge, practices):
+    # Following the login redirect inside the request would swap a whole login page into the card.
+    response = autosave(Client(), assessment, challenge, practices[0], card_data(practices[0], 2))
+    assert response.status_code == 401
+    assert "<form" not in response.text
+    url = reverse("assessments:save_practice", args=[assessment.pk, challenge.slug, practices[0].slug])
+    assert Client().post(url, card_data(practices[0], 2)).status_code == 302  # without htmx: the login page

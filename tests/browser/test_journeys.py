@@ -114,3 +114,19 @@ def test_a_facilitator_runs_a_workshop_with_two_participants(
     expect(guest.locator(f"#vote-{practice.slug}")).to_contain_text("The room agreed: level 2")
     answer = assessment.answers.select_related("option").get(practice=practice)
     assert answer.option.level == 2 and answer.notes == "We settled on 2 after discussion"
+
+
+def test_an_autosave_after_signing_out_keeps_the_answer_and_says_why(page, log_in, team, lead, playbook):
+    from assessments import services
+
+    assessment = services.create_assessment(team=team, user=lead, title="Signed out")
+    challenge = playbook.challenges.first()
+    practice = load_practices(playbook, challenge)[0]
+    log_in(page, lead.username, PASSWORD)
+    page.goto(f"/assessments/{assessment.pk}/challenges/{challenge.slug}/")
+    page.context.clear_cookies(name="sessionid")  # the session ends, as after a timeout
+    page.locator(f"input[name='{practice.slug}-level'][value='2']").check()
+    card = page.locator(f"#practice-{practice.slug}")
+    expect(card.locator(".save-state")).to_contain_text("signed out")
+    expect(card.locator(f"input[name='{practice.slug}-level'][value='2']")).to_be_checked()
+    expect(page.locator("form#login-form, input[name='password']")).to_have_count(0)
