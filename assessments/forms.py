@@ -160,10 +160,19 @@ class MemberForm(forms.Form):
     username = forms.CharField(max_length=150, label="Username of an existing user")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
 
+    def __init__(self, *args, **kwargs):
+        # Both member forms share a page and a field name: distinct ids keep each label on its own field.
+        kwargs.setdefault("auto_id", "member-%s")
+        super().__init__(*args, **kwargs)
+
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "invite-%s")
+        super().__init__(*args, **kwargs)
 
 
 class ActionForm(forms.Form):

@@ -8,6 +8,8 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.timezone import localtime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -16,7 +18,7 @@ from assessments.access import Capability
 from assessments.charts import TrendSeries, trend_svg
 from assessments.comparison import action_outcomes, compare_practices
 from assessments.forms import ActionForm, InvitationForm, MemberForm, NewAssessmentForm
-from assessments.models import Action, Assessment, Invitation, Membership, Status
+from assessments.models import Action, Assessment, Invitation, Membership, Role, Status
 from assessments.results import action_record, build_results, practice_levels, score_many
 
 
@@ -68,6 +70,48 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     )
 
 
+def _member_added_message(added: services.MemberAdded, team) -> str:
+    """Says plainly when adding someone changed the role they already had."""
+    username, role = added.membership.user.get_username(), added.membership.get_role_display()
+    if added.previous_role is None:
+        return f"{username} is now in {team.name} as a {role}."
+    if added.previous_role == added.membership.role:
+        return f"{username} was already a {role} in {team.name}; nothing changed."
+    return f"{username} was a {Role(added.previous_role).label} and is now a {role} in {team.name}."
+
+
+def _add_member(request: HttpRequest, team, form: MemberForm) -> bool:
+    """True once the user is in the team; otherwise the form carries the reason."""
+    user = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
+    if user is None:
+        form.add_error("username", "No user has that username; invite them by email instead.")
+        return False
+    try:
+        added = services.add_member(team=team, user=user, role=form.cleaned_data["role"])
+    except services.LastLead:
+        form.add_error("role", f"{user.get_username()} is the only team lead; make someone else a lead first.")
+        return False
+    messages.success(request, _member_added_message(added, team))
+    return True
+
+
+def _invite(request: HttpRequest, team, form: InvitationForm) -> bool:
+    """True once the invitation is sent (or sent again); otherwise the form carries the reason."""
+    email = form.cleaned_data["email"]
+    resending = services.pending_invitations(team=team, email=email).exists()
+    try:
+        invitation = services.invite(team=team, email=email, role=form.cleaned_data["role"], invited_by=request.user)
+    except services.AlreadyMember as error:
+        form.add_error("email", f"{email} belongs to {error.username}, who is already in {team.name}.")
+        return False
+    link = request.build_absolute_uri(reverse("assessments:accept_invitation", args=[invitation.token]))
+    services.send_invitation(invitation=invitation, link=link)
+    sent = "sent again" if resending else "sent"
+    until = date_format(localtime(invitation.expires_at), "j M Y")
+    messages.success(request, f"Invitation {sent} to {invitation.email}; the link works until {until}.")
+    return True
+
+
 @login_required
 @never_cache
 def members(request: HttpRequest, team_id: int) -> HttpResponse:
@@ -75,26 +119,11 @@ def members(request: HttpRequest, team_id: int) -> HttpResponse:
     member_form, invite_form = MemberForm(), InvitationForm()
     if request.method == "POST" and "add" in request.POST:
         member_form = MemberForm(request.POST)
-        if member_form.is_valid():
-            user = get_user_model().objects.filter(username=member_form.cleaned_data["username"]).first()
-            if user is None:
-                member_form.add_error("username", "No user has that username; invite them by email instead.")
-            else:
-                services.add_member(team=team, user=user, role=member_form.cleaned_data["role"])
-                messages.success(request, f"{user.get_username()} is now in {team.name}.")
-                return redirect("assessments:members", team_id)
+        if member_form.is_valid() and _add_member(request, team, member_form):
+            return redirect("assessments:members", team_id)
     elif request.method == "POST" and "invite" in request.POST:
         invite_form = InvitationForm(request.POST)
-        if invite_form.is_valid():
-            invitation = services.invite(
-                team=team,
-                email=invite_form.cleaned_data["email"],
-                role=invite_form.cleaned_data["role"],
-                invited_by=request.user,
-            )
-            link = request.build_absolute_uri(reverse("assessments:accept_invitation", args=[invitation.token]))
-            services.send_invitation(invitation=invitation, link=link)
-            messages.success(request, f"Invitation sent to {invitation.email}; the link works for 7 days.")
+        if invite_form.is_valid() and _invite(request, team, invite_form):
             return redirect("assessments:members", team_id)
     return render(
         request,
@@ -117,11 +146,28 @@ def remove_member(request: HttpRequest, team_id: int, membership_id: int) -> Htt
     membership = Membership.objects.filter(team=team, pk=membership_id).select_related("user").first()
     if membership is None:
         raise Http404("No such member")
+    username = membership.user.get_username()
     if membership.user_id == request.user.pk:
         messages.error(request, "You cannot remove yourself; ask another lead.")
-    else:
+        return redirect("assessments:members", team_id)
+    try:
         services.remove_member(membership=membership)
-        messages.success(request, f"Removed {membership.user.get_username()} from {team.name}.")
+    except services.LastLead:
+        messages.error(request, f"{username} is the only team lead; make someone else a lead first.")
+    else:
+        messages.success(request, f"Removed {username} from {team.name}.")
+    return redirect("assessments:members", team_id)
+
+
+@login_required
+@require_POST
+def revoke_invitation(request: HttpRequest, team_id: int, invitation_id: int) -> HttpResponse:
+    team, _ = access.get_team(request.user, team_id, Capability.MANAGE)
+    invitation = Invitation.objects.filter(team=team, pk=invitation_id, accepted_at__isnull=True).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    services.revoke_invitation(invitation=invitation)
+    messages.success(request, f"The invitation to {invitation.email} is withdrawn; its link no longer works.")
     return redirect("assessments:members", team_id)
 
 

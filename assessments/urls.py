@@ -9,6 +9,11 @@ urlpatterns = [
     path("teams/<int:team_id>/", team_views.team_detail, name="team"),
     path("teams/<int:team_id>/members/", team_views.members, name="members"),
     path("teams/<int:team_id>/members/<int:membership_id>/remove/", team_views.remove_member, name="remove_member"),
+    path(
+        "teams/<int:team_id>/invitations/<int:invitation_id>/revoke/",
+        team_views.revoke_invitation,
+        name="revoke_invitation",
+    ),
     path("teams/<int:team_id>/actions/", team_views.actions, name="actions"),
     path("teams/<int:team_id>/actions/<int:action_id>/", team_views.update_action, name="update_action"),
     path("teams/<int:team_id>/history/", team_views.history, name="history"),

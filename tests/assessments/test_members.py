@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Invitation, Membership, Role
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +88,108 @@ def test_a_lead_removes_a_member_but_not_themselves(client_for, team, lead, memb
     client.post(reverse("assessments:remove_member", args=[team.pk, member_row.pk]))
     client.post(reverse("assessments:remove_member", args=[team.pk, lead_row.pk]))
     assert list(Membership.objects.filter(team=team).values_list("user", flat=True)) == [lead.pk]
+
+
+def test_adding_someone_already_in_the_team_says_their_role_changed(client_for, team, lead, member):
+    client = client_for(lead)
+    response = client.post(
+        reverse("assessments:members", args=[team.pk]),
+        {"add": "", "username": member.username, "role": Role.LEAD},
+        follow=True,
+    )
+    assert f"{member.username} was a Member and is now a Team lead in {team.name}." in response.text
+    assert Membership.objects.get(team=team, user=member).role == Role.LEAD
+
+
+def test_adding_someone_with_the_role_they_have_says_nothing_changed(client_for, team, lead, viewer):
+    response = client_for(lead).post(
+        reverse("assessments:members", args=[team.pk]),
+        {"add": "", "username": viewer.username, "role": Role.VIEWER},
+        follow=True,
+    )
+    assert f"{viewer.username} was already a Viewer in {team.name}; nothing changed." in response.text
+
+
+def test_the_only_lead_cannot_be_demoted_and_the_form_keeps_what_was_typed(client_for, team, lead):
+    response = client_for(lead).post(
+        reverse("assessments:members", args=[team.pk]), {"add": "", "username": lead.username, "role": Role.VIEWER}
+    )
+    assert response.status_code == 200
+    assert f"{lead.username} is the only team lead; make someone else a lead first." in response.text
+    assert f'value="{lead.username}"' in response.text
+    assert Membership.objects.get(team=team, user=lead).role == Role.LEAD
+
+
+def test_a_lead_may_step_down_once_there_is_another_lead(team, lead, member):
+    services.add_member(team=team, user=member, role=Role.LEAD)
+    added = services.add_member(team=team, user=lead, role=Role.MEMBER)
+    assert (added.previous_role, added.membership.role) == (Role.LEAD, Role.MEMBER)
+
+
+def test_the_only_lead_cannot_be_removed_by_a_consultant(client_for, team, lead, consultant):
+    row = Membership.objects.get(team=team, user=lead)
+    response = client_for(consultant).post(reverse("assessments:remove_member", args=[team.pk, row.pk]), follow=True)
+    assert f"{lead.username} is the only team lead" in response.text
+    assert Membership.objects.filter(pk=row.pk).exists()
+
+
+def test_the_member_and_invitation_forms_give_their_role_fields_distinct_ids(client_for, team, lead):
+    page = client_for(lead).get(reverse("assessments:members", args=[team.pk])).text
+    assert 'id="member-role"' in page and 'id="invite-role"' in page
+
+
+def test_inviting_a_pending_address_again_refreshes_that_invitation_instead_of_adding_one(client_for, team, lead):
+    first = services.invite(team=team, email="twice@example.com", role=Role.MEMBER, invited_by=lead)
+    Invitation.objects.filter(pk=first.pk).update(expires_at=timezone.now() + timedelta(days=1))
+    response = client_for(lead).post(
+        reverse("assessments:members", args=[team.pk]),
+        {"invite": "", "email": "Twice@example.com", "role": Role.VIEWER},
+        follow=True,
+    )
+    [invitation] = Invitation.objects.filter(team=team)
+    assert invitation.token == first.token  # the link in the first email keeps working
+    assert invitation.role == Role.VIEWER
+    assert invitation.expires_at > timezone.now() + timedelta(days=6)
+    assert "Invitation sent again to twice@example.com" in response.text
+    assert len(mail.outbox) == 1
+
+
+def test_accepting_an_invitation_closes_the_others_to_that_address(client_for, team, lead, outsider):
+    older = services.invite(team=team, email="dup@example.com", role=Role.MEMBER, invited_by=lead)
+    newer = Invitation.objects.create(
+        team=team, email="DUP@example.com", role=Role.VIEWER, token="another-token", expires_at=older.expires_at
+    )
+    client_for(outsider).post(reverse("assessments:accept_invitation", args=[newer.token]))
+    assert list(Invitation.objects.filter(team=team, accepted_at__isnull=True)) == []
+    assert client_for(outsider).get(reverse("assessments:accept_invitation", args=[older.token])).status_code == 404
+
+
+def test_inviting_the_address_of_a_current_member_says_so_and_keeps_the_input(client_for, team, lead, member):
+    member.email = "member@example.com"
+    member.save()
+    response = client_for(lead).post(
+        reverse("assessments:members", args=[team.pk]), {"invite": "", "email": "Member@example.com", "role": "viewer"}
+    )
+    assert response.status_code == 200
+    assert f"Member@example.com belongs to {member.username}, who is already in {team.name}." in response.text
+    assert 'value="Member@example.com"' in response.text
+    assert not Invitation.objects.exists() and not mail.outbox
+
+
+def test_a_lead_withdraws_a_pending_invitation_and_its_link_stops_working(client_for, client, team, lead):
+    invitation = services.invite(team=team, email="gone@example.com", role=Role.MEMBER, invited_by=lead)
+    response = client_for(lead).post(reverse("assessments:revoke_invitation", args=[team.pk, invitation.pk]))
+    assert response.url == reverse("assessments:members", args=[team.pk])
+    assert not Invitation.objects.exists()
+    client.logout()
+    assert client.get(reverse("assessments:accept_invitation", args=[invitation.token])).status_code == 404
+
+
+def test_another_teams_lead_cannot_withdraw_an_invitation(client_for, team, lead):
+    invitation = services.invite(team=team, email="mine@example.com", role=Role.MEMBER, invited_by=lead)
+    other = MembershipFactory(role=Role.LEAD)
+    response = client_for(other.user).post(
+        reverse("assessments:revoke_invitation", args=[other.team.pk, invitation.pk])
+    )
+    assert response.status_code == 404
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
