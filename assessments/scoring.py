@@ -67,9 +67,11 @@ class ChallengeScore:
     title: str
     score: float | None
     level: int | None  # None: not enough answers
-    answered: int
+    answered: int  # with a level or marked not applicable
     applicable: int
     total: int
+    levelled: int  # applicable practices answered with a level: what the level needs
+    levels_needed: int  # how many of those the level needs
     flagged: tuple[str, ...]  # slugs of critical practices at a risky level
     held_back_by: tuple[str, ...]  # answered practices below the challenge's average, lowest first
     strengths: tuple[str, ...]  # practices answered at level 3 or 4
@@ -139,6 +141,8 @@ def score_challenge(challenge: ChallengeAnswers, rules: ScoringRules) -> Challen
         answered=sum(1 for p in challenge.practices if p.is_answered),
         applicable=len(applicable),
         total=len(challenge.practices),
+        levelled=len(levelled),
+        levels_needed=math.ceil(rules.min_answered_fraction * len(applicable)),
         flagged=flagged,
         held_back_by=held_back_by,
         strengths=strengths,

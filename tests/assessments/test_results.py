@@ -1,5 +1,6 @@
 """The results page, targets, tracked actions, history and comparison."""
 
+import math
 import re
 from datetime import date
 
@@ -45,6 +46,18 @@ def test_results_lead_with_flags_explain_levels_and_show_the_radar(client_for, t
     assert 'role="img"' in page.text and "<svg" in page.text
     assert "Why this level" in page.text
     assert "Strengths:" in page.text
+
+
+def test_a_challenge_without_enough_answers_says_how_many_levels_it_has_and_needs(client_for, team, lead):
+    assessment = services.create_assessment(team=team, user=lead, title="Half")
+    practices = load_practices(assessment.playbook)
+    first = [p for p in practices if p.challenge_id == practices[0].challenge_id]
+    services.save_answers(
+        assessment=assessment, user=lead, answers=[services.AnswerInput(p, p.options.all()[2]) for p in first[:2]]
+    )
+    page = client_for(lead).get(reverse("assessments:results", args=[assessment.pk])).text
+    needed = math.ceil(assessment.playbook.scoring["min_answered_fraction"] * len(first))
+    assert f"2 of {len(first)} applicable practices have a level, and {needed} are needed" in page
 
 
 def test_a_lead_sets_targets_and_the_plan_follows_them(client_for, team, lead, playbook):

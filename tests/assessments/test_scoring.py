@@ -51,6 +51,15 @@ def test_too_few_answers_says_not_enough_rather_than_a_level():
     assert result.level is None
 
 
+def test_the_counts_behind_not_enough_answers_leave_out_not_applicable():
+    # Reported from use: "5 of 6 applicable practices answered" counted a not-applicable answer among the five.
+    result = score_challenge(
+        challenge(*(practice(s, 2) for s in "abcd"), practice("e", na=True), practice("f"), practice("g")), RULES
+    )
+    assert result.level is None
+    assert (result.answered, result.applicable, result.levelled, result.levels_needed) == (5, 6, 4, 5)
+
+
 def test_three_of_four_answered_is_enough():
     result = score_challenge(challenge(practice("a", 2), practice("b", 2), practice("c", 2), practice("d")), RULES)
     assert result.level == 2
