@@ -71,7 +71,7 @@ ROUTES: dict[str, list[Check]] = {
     "workshops:projector": [Check("get", Capability.MANAGE, 200)],
     "workshops:move": [Check("post", Capability.MANAGE, 302)],
     "workshops:decide": [Check("post", Capability.MANAGE, 302)],
-    "workshops:close": [Check("post", Capability.MANAGE, 302)],
+    "workshops:close": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
     # Joining is open to anyone with the code: team members go straight to their ballot, others give a name.
     "workshops:join": [Check("get", PUBLIC, 200)],
     "workshops:join_code": [Check("get", PUBLIC, 200, overrides=TEAM_GOES_TO_BALLOT)],
@@ -119,6 +119,7 @@ DATA = {
     ("assessments:share_create", "post"): {"label": "Board", "days": 7},
     ("assessments:results", "post"): lambda w: {c.slug: 3 for c in w.playbook.challenges.all()},
     ("workshops:create", "post"): lambda w: {"title": "W", "challenges": [w.challenge.slug], "hours": 1},
+    ("workshops:decide", "post"): lambda w: {f"decide-{w.practice.slug}-level": "2"},
 }
 QUERY = {"assessments:compare": lambda w: {"before": w.assessment.pk, "after": w.assessment.pk}}
 # The Django admin has its own staff-only checks; it is declared as a whole.

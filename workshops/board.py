@@ -1,13 +1,18 @@
 """Read side of a workshop: the practices it covers and the room's tallies, in a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from assessments.results import load_practices
 from playbook.models import Practice
 from workshops.models import Ballot, Decision, Participant, Workshop
 from workshops.tally import Tally, VoteCount, tally_votes
+
+# Someone whose ballot page has not polled for this long has left (closed the tab, locked the phone, rejoined).
+PRESENT_WITHIN = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -23,8 +28,14 @@ def workshop_practices(workshop: Workshop) -> list[Practice]:
     return [p for p in load_practices(workshop.assessment.playbook) if p.challenge.slug in chosen]
 
 
-def load_board(workshop: Workshop) -> tuple[list[BoardRow], int]:
-    """Every practice with its anonymous tally and decision, and how many people joined."""
+@dataclass(frozen=True)
+class Headcount:
+    joined: int  # everyone who ever joined, including rejoins from a new device
+    present: int  # of those, seen in the last PRESENT_WITHIN
+
+
+def load_board(workshop: Workshop) -> tuple[list[BoardRow], Headcount]:
+    """Every practice with its anonymous tally and decision, and how many people are in the room."""
     practices = workshop_practices(workshop)
     rows = (
         Ballot.objects.filter(workshop=workshop)
@@ -34,5 +45,7 @@ def load_board(workshop: Workshop) -> tuple[list[BoardRow], int]:
     )
     tallies = tally_votes((VoteCount(**row) for row in rows), [p.pk for p in practices])
     decisions = {d.practice_id: d for d in Decision.objects.filter(workshop=workshop).select_related("option")}
-    joined = Participant.objects.filter(workshop=workshop).count()
-    return [BoardRow(p, tallies[p.pk], decisions.get(p.pk)) for p in practices], joined
+    headcount = Participant.objects.filter(workshop=workshop).aggregate(
+        joined=Count("id"), present=Count("id", filter=Q(last_seen_at__gte=timezone.now() - PRESENT_WITHIN))
+    )
+    return [BoardRow(p, tallies[p.pk], decisions.get(p.pk)) for p in practices], Headcount(**headcount)

@@ -18,7 +18,10 @@ class WorkshopForm(forms.Form):
 
 class JoinForm(forms.Form):
     code = forms.CharField(
-        max_length=20, label="Join code", widget=forms.TextInput(attrs={"autocapitalize": "characters"})
+        max_length=20,
+        label="Join code",
+        widget=forms.TextInput(attrs={"autocapitalize": "characters"}),
+        error_messages={"required": "Enter the join code from the shared screen, like KDTR-7XPM."},
     )
     display_name = forms.CharField(
         max_length=40,
@@ -46,7 +49,12 @@ class VoteForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    level = forms.ChoiceField(label="Agreed answer", widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    # No level is preselected: a stray click on "Record" must not write an answer nobody chose.
+    level = forms.ChoiceField(
+        label="Agreed answer",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        error_messages={"required": "Choose the level the room agreed on."},
+    )
     not_applicable_reason = forms.ChoiceField(
         choices=[("", "Only for not applicable"), *NotApplicableReason.choices],
         required=False,
@@ -63,12 +71,25 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, practice, level_names, **kwargs):
         super().__init__(*args, **kwargs)
         self.practice = practice
-        self.fields["level"].choices = [(str(level), f"{level} · {name}") for level, name in enumerate(level_names)] + (
-            [(NOT_APPLICABLE, "Not applicable")] if practice.allows_not_applicable else []
-        )
+        self.fields["level"].choices = [
+            ("", "Choose the agreed level"),
+            *((str(level), f"{level} · {name}") for level, name in enumerate(level_names)),
+            *([(NOT_APPLICABLE, "Not applicable")] if practice.allows_not_applicable else []),
+        ]
 
     def clean(self):
         data = super().clean()
         if data.get("level") == NOT_APPLICABLE and not data.get("not_applicable_reason"):
             self.add_error("not_applicable_reason", "Say why this practice does not apply.")
         return data
+
+
+def decision_initial(decision, answer) -> dict:
+    """What the board's form shows: the recorded decision if there is one, and always the answer's notes and reason."""
+    initial = {
+        "note": answer.notes if answer else "",
+        "not_applicable_reason": answer.not_applicable_reason if answer else "",
+    }
+    if decision is not None:
+        initial["level"] = NOT_APPLICABLE if decision.not_applicable else str(decision.option.level)
+    return initial

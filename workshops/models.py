@@ -31,7 +31,14 @@ class Workshop(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.closed_at is None and self.expires_at > timezone.now()
+        return self.state == "open"
+
+    @property
+    def state(self) -> str:
+        """'open', 'closed' (by the facilitator) or 'expired' (the join code ran out first)."""
+        if self.closed_at is not None:
+            return "closed"
+        return "open" if self.expires_at > timezone.now() else "expired"
 
 
 class Participant(models.Model):
@@ -43,6 +50,9 @@ class Participant(models.Model):
     )
     display_name = models.CharField(max_length=40)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Refreshed (at most once a minute) while their ballot page polls or they vote, so the board can tell
+    # people still in the room from abandoned phones and cleared cookies.
+    last_seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

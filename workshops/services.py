@@ -8,13 +8,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments import services as assessment_services
-from assessments.models import Assessment
+from assessments.models import Answer, Assessment
 from playbook.models import AnswerOption, Practice
 from workshops.models import Ballot, Decision, Participant, Workshop
 
 # No look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B), so the code reads well from the back of the room.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 8
+# How often a participant's presence is written down: often enough for the board's "in the room" count,
+# rarely enough that a room of phones polling every few seconds does not write on every poll.
+PRESENCE_INTERVAL = timedelta(minutes=1)
 
 
 class WorkshopClosed(Exception):
@@ -57,15 +60,23 @@ def create_workshop(
 
 @transaction.atomic
 def join_as_member(*, workshop: Workshop, user: AbstractBaseUser) -> Participant:
-    participant, _ = Participant.objects.get_or_create(
+    participant, created = Participant.objects.get_or_create(
         workshop=workshop, user=user, defaults={"display_name": user.get_username()[:40]}
     )
+    if not created:
+        mark_present(participant=participant)
     return participant
 
 
 @transaction.atomic
 def join_as_guest(*, workshop: Workshop, display_name: str) -> Participant:
     return Participant.objects.create(workshop=workshop, display_name=display_name)
+
+
+def mark_present(*, participant: Participant) -> None:
+    """Note that the participant is still in the room; a single UPDATE that writes nothing if noted recently."""
+    now = timezone.now()
+    Participant.objects.filter(pk=participant.pk, last_seen_at__lt=now - PRESENCE_INTERVAL).update(last_seen_at=now)
 
 
 @transaction.atomic
@@ -98,12 +109,20 @@ def record_decision(
     note: str,
     user: AbstractBaseUser,
 ) -> Decision:
-    """Record the room's answer and write it into the assessment as that practice's answer."""
+    """Record the room's answer and write it into the assessment as that practice's answer.
+
+    `note` replaces the answer's notes: the board shows the existing notes in the form, so a facilitator
+    who leaves them alone keeps them and one who empties the field means to clear them.
+    """
     decision, _ = Decision.objects.update_or_create(
         workshop=workshop,
         practice=practice,
         defaults={"option": option, "not_applicable": bool(not_applicable_reason), "note": note, "recorded_by": user},
     )
+    # The board has no field for the not-applicable detail typed in the questionnaire; keep it while the reason stands.
+    existing = Answer.objects.filter(assessment=workshop.assessment, practice=practice).first()
+    kept_reason = getattr(existing, "not_applicable_reason", "")
+    keep_detail = bool(not_applicable_reason) and kept_reason == not_applicable_reason
     assessment_services.save_answers(
         assessment=workshop.assessment,
         user=user,
@@ -112,6 +131,7 @@ def record_decision(
                 practice=practice,
                 option=None if not_applicable_reason else option,
                 not_applicable_reason=not_applicable_reason,
+                not_applicable_detail=existing.not_applicable_detail if keep_detail else "",
                 notes=note,
             )
         ],

@@ -12,13 +12,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from assessments import access
 from assessments.access import Capability
+from assessments.results import load_answers
 from workshops import services
 from workshops.board import load_board, workshop_practices
-from workshops.forms import NOT_APPLICABLE, DecisionForm, JoinForm, VoteForm, WorkshopForm
+from workshops.forms import NOT_APPLICABLE, DecisionForm, JoinForm, VoteForm, WorkshopForm, decision_initial
 from workshops.models import Ballot, Decision, Participant, Workshop
 
 SESSION_KEY = "workshop_participants"
@@ -32,10 +34,6 @@ def _facilitated(request: HttpRequest, pk: int) -> Workshop:
     assessment, _ = access.get_assessment(request.user, workshop.assessment_id, Capability.MANAGE)
     workshop.assessment = assessment
     return workshop
-
-
-def _join_url(request: HttpRequest, workshop: Workshop) -> str:
-    return request.build_absolute_uri(reverse("workshops:join_code", args=[workshop.join_code]))
 
 
 @login_required
@@ -57,24 +55,32 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workshops/workshop_create.html", {"assessment": assessment, "form": form})
 
 
-def _board_context(workshop: Workshop, *, with_forms: bool) -> dict:
-    """Tallies for the board; the decision forms only for the full page, not for its two-second refreshes."""
-    rows, joined = load_board(workshop)
+def _board_context(workshop: Workshop, *, with_forms: bool, bound: DecisionForm | None = None) -> dict:
+    """Tallies for the board; the decision forms only for the full page, not for its two-second refreshes.
+
+    `bound` is a rejected decision, shown again in its row as it was typed.
+    """
+    rows, headcount = load_board(workshop)
     level_names = workshop.assessment.playbook.level_names
-    forms = {
-        row.practice.pk: DecisionForm(
-            practice=row.practice,
-            level_names=level_names,
-            prefix=f"decide-{row.practice.slug}",
-            initial={"level": row.tally.suggestion},
-        )
-        for row in rows
-        if with_forms
-    }
+    forms = {}
+    if with_forms:
+        answers = load_answers(workshop.assessment)
+        for row in rows:
+            pk = row.practice.pk
+            forms[pk] = (
+                bound
+                if bound is not None and bound.practice.pk == pk
+                else DecisionForm(
+                    practice=row.practice,
+                    level_names=level_names,
+                    prefix=f"decide-{row.practice.slug}",
+                    initial=decision_initial(row.decision, answers.get(pk)),
+                )
+            )
     return {
         "workshop": workshop,
         "rows": rows,
-        "joined": joined,
+        "headcount": headcount,
         "level_names": level_names,
         "levels": list(enumerate(level_names)),
         "decision_forms": forms,
@@ -82,32 +88,45 @@ def _board_context(workshop: Workshop, *, with_forms: bool) -> dict:
     }
 
 
+def _qr(request: HttpRequest, workshop: Workshop, **options) -> dict:
+    """The join link and its QR code, only while people can still join."""
+    if not workshop.is_open:
+        return {}
+    join_url = request.build_absolute_uri(reverse("workshops:join_code", args=[workshop.join_code]))
+    return {"join_url": join_url, "qr": segno.make(join_url, error="m").svg_inline(omitsize=True, **options)}
+
+
+def _board_page(request: HttpRequest, workshop: Workshop, *, bound: DecisionForm | None = None) -> HttpResponse:
+    context = _board_context(workshop, with_forms=True, bound=bound)
+    context |= _qr(request, workshop, scale=6, title=f"Join code {workshop.join_code}")
+    context["recorded"] = request.GET.get("recorded", "")
+    return render(request, "workshops/facilitate.html", context, status=400 if bound is not None else 200)
+
+
 @login_required
 @never_cache
 def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _facilitated(request, pk)
-    context = _board_context(workshop, with_forms=not request.htmx)
     if request.htmx:
-        return render(request, "workshops/facilitate.html#live-updates", context)
-    join_url = _join_url(request, workshop)
-    qr = segno.make(join_url, error="m").svg_inline(scale=6, omitsize=True, title=f"Join code {workshop.join_code}")
-    return render(request, "workshops/facilitate.html", context | {"join_url": join_url, "qr": qr})
+        # HTTP 286 tells htmx to stop polling a board whose workshop has ended.
+        status = 200 if workshop.is_open else 286
+        context = _board_context(workshop, with_forms=False)
+        return render(request, "workshops/facilitate.html#live-updates", context, status=status)
+    return _board_page(request, workshop)
 
 
 @login_required
 @never_cache
 def projector(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _facilitated(request, pk)
+    if request.htmx and not workshop.is_open:
+        return HttpResponseClientRefresh()  # the full page drops the join invitation and stops polling
     context = _board_context(workshop, with_forms=False)
     current = next((row for row in context["rows"] if row.practice.pk == workshop.current_practice_id), None)
     context["current"] = current
     if request.htmx:
         return render(request, "workshops/projector.html#now-showing", context)
-    join_url = _join_url(request, workshop)
-    context |= {
-        "join_url": join_url,
-        "qr": segno.make(join_url, error="m").svg_inline(scale=8, omitsize=True, title="Scan to join"),
-    }
+    context |= _qr(request, workshop, scale=8, title="Scan to join")
     return render(request, "workshops/projector.html", context)
 
 
@@ -133,51 +152,58 @@ def decide(request: HttpRequest, pk: int, practice_slug: str) -> HttpResponse:
         level_names=workshop.assessment.playbook.level_names,
         prefix=f"decide-{practice.slug}",
     )
+    if form.is_valid() and workshop.assessment.is_submitted:
+        form.add_error(None, "The assessment has been submitted. A lead can reopen it.")
     if not form.is_valid():
-        messages.error(request, f"Not recorded: {' '.join(e for errors in form.errors.values() for e in errors)}")
-    elif workshop.assessment.is_submitted:
-        messages.error(request, "Not recorded: the assessment has been submitted. A lead can reopen it.")
-    else:
-        level = form.cleaned_data["level"]
-        options = {str(o.level): o for o in practice.options.all()}
-        services.record_decision(
-            workshop=workshop,
-            practice=practice,
-            option=None if level == NOT_APPLICABLE else options[level],
-            not_applicable_reason=form.cleaned_data["not_applicable_reason"] if level == NOT_APPLICABLE else "",
-            note=form.cleaned_data["note"],
-            user=request.user,
-        )
-        messages.success(request, f"Recorded the room's answer to “{practice.title}” in the assessment.")
-    return redirect(f"{workshop.get_absolute_url()}#row-{practice.slug}")
+        return _board_page(request, workshop, bound=form)
+    level = form.cleaned_data["level"]
+    options = {str(o.level): o for o in practice.options.all()}
+    services.record_decision(
+        workshop=workshop,
+        practice=practice,
+        option=None if level == NOT_APPLICABLE else options[level],
+        not_applicable_reason=form.cleaned_data["not_applicable_reason"] if level == NOT_APPLICABLE else "",
+        note=form.cleaned_data["note"],
+        user=request.user,
+    )
+    # Said in the row the page scrolls to, not in the page's message area far above it.
+    return redirect(f"{workshop.get_absolute_url()}?recorded={practice.slug}#row-{practice.slug}")
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing cannot be undone, so the board links to this confirmation page rather than closing at once."""
     workshop = _facilitated(request, pk)
-    services.close_workshop(workshop=workshop)
-    messages.success(request, "Workshop closed: the join code no longer works and ballots are final.")
-    return redirect(workshop.assessment)
+    if not workshop.is_open:
+        return redirect(workshop)
+    if request.method == "POST":
+        services.close_workshop(workshop=workshop)
+        messages.success(request, "Workshop closed: the join code no longer works and ballots are final.")
+        return redirect(workshop.assessment)
+    rows, headcount = load_board(workshop)
+    undecided = sum(1 for row in rows if row.decision is None)
+    return render(
+        request, "workshops/workshop_close.html", {"workshop": workshop, "undecided": undecided, "headcount": headcount}
+    )
 
 
 # Participants
 
 
-def _open_workshop_or_message(request: HttpRequest, code: str) -> Workshop | HttpResponse:
-    workshop = (
+def _workshop_by_code(code: str) -> Workshop | None:
+    return (
         Workshop.objects.select_related("assessment__playbook", "current_practice")
         .filter(join_code=services.normalise_code(code))
         .first()
     )
-    if workshop is None:
-        return render(
-            request, "workshops/join.html", {"form": JoinForm(initial={"code": code}), "problem": "unknown"}, status=404
-        )
-    if not workshop.is_open:
-        problem = "closed" if workshop.closed_at else "expired"
-        return render(request, "workshops/join.html", {"form": JoinForm(), "problem": problem}, status=410)
-    return workshop
+
+
+def _cannot_join(request: HttpRequest, form: JoinForm, workshop: Workshop | None) -> HttpResponse:
+    """The join page again, with what was typed and why it did not work."""
+    problem = "unknown" if workshop is None else workshop.state
+    status = 404 if workshop is None else 410
+    return render(request, "workshops/join.html", {"form": form, "problem": problem}, status=status)
 
 
 def _participant(request: HttpRequest, workshop: Workshop) -> Participant | None:
@@ -207,11 +233,11 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
     form = JoinForm(request.POST or None, initial={"code": code})
     if request.method == "GET" and not code:
         return render(request, "workshops/join.html", {"form": form})
-    typed = form.data.get("code", code) if request.method == "POST" else code
-    found = _open_workshop_or_message(request, typed)
-    if isinstance(found, HttpResponse):
-        return found
-    workshop = found
+    if request.method == "POST" and form.has_error("code"):
+        return render(request, "workshops/join.html", {"form": form}, status=400)
+    workshop = _workshop_by_code(form.cleaned_data["code"] if request.method == "POST" else code)
+    if workshop is None or not workshop.is_open:
+        return _cannot_join(request, form, workshop)
     if _participant(request, workshop) is not None:
         return redirect("workshops:ballot", workshop.join_code)
     if _is_team_member(request, workshop):
@@ -245,14 +271,24 @@ def _ballot_context(workshop: Workshop, participant: Participant) -> dict:
 
 
 def _in_the_room(request: HttpRequest, code: str) -> tuple[Workshop, Participant] | HttpResponse:
-    """The open workshop and this browser's participant in it, or the page to show instead."""
-    found = _open_workshop_or_message(request, code)
-    if isinstance(found, HttpResponse):
-        return found
-    participant = _participant(request, found)
+    """The workshop and this browser's participant in it (even once it has ended), or the page to show instead."""
+    workshop = _workshop_by_code(code)
+    participant = _participant(request, workshop) if workshop is not None else None
     if participant is None:
-        return redirect("workshops:join_code", found.join_code)
-    return found, participant
+        if workshop is None or not workshop.is_open:
+            return _cannot_join(request, JoinForm(initial={"code": code}), workshop)
+        return redirect("workshops:join_code", workshop.join_code)
+    if workshop.is_open:
+        services.mark_present(participant=participant)
+    return workshop, participant
+
+
+def _room_ended(request: HttpRequest, workshop: Workshop, participant: Participant) -> HttpResponse:
+    """What people in the room see once it has closed or expired: the answers agreed, and no more ballots."""
+    if request.htmx:
+        # The banner's poll: HTTP 286 swaps in the notice and tells htmx to stop polling.
+        return render(request, "workshops/ballot.html#room-now", {"workshop": workshop}, status=286)
+    return render(request, "workshops/ballot.html", _ballot_context(workshop, participant), status=410)
 
 
 @never_cache
@@ -261,6 +297,8 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     workshop, participant = found
+    if not workshop.is_open:
+        return _room_ended(request, workshop, participant)
     if request.htmx and request.GET.get("now"):
         return render(request, "workshops/ballot.html#room-now", {"workshop": workshop})
     return render(request, "workshops/ballot.html", _ballot_context(workshop, participant))
@@ -273,6 +311,8 @@ def vote(request: HttpRequest, code: str, practice_slug: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     workshop, participant = found
+    if not workshop.is_open and not request.htmx:
+        return _room_ended(request, workshop, participant)
     practice = next((p for p in workshop_practices(workshop) if p.slug == practice_slug), None)
     if practice is None:
         raise Http404("That practice is not part of this workshop")
@@ -281,7 +321,8 @@ def vote(request: HttpRequest, code: str, practice_slug: str) -> HttpResponse:
     )
     form.voted = False
     form.decision = None
-    if form.is_valid():
+    form.closed = not workshop.is_open
+    if form.is_valid() and not form.closed:
         level = form.cleaned_data["level"]
         try:
             services.cast_ballot(

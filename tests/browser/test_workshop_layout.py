@@ -1,4 +1,4 @@
-"""Workshop pages as the room sees them: a phone's ballot, the projector at 1080p."""
+"""Workshop pages as the room sees them: a phone's ballot, the projector at 1080p, and a workshop closing."""
 
 import pytest
 from playwright.sync_api import expect
@@ -56,3 +56,23 @@ def test_the_projector_qr_code_is_large_at_1080p(open_context, log_in, workshop,
     log_in(projector, lead.username, PASSWORD)
     projector.goto(f"/workshops/{workshop.pk}/projector/")
     assert projector.locator(".qr svg").bounding_box()["width"] >= 320
+
+
+def test_guests_see_that_the_workshop_closed_and_their_phone_stops_asking(open_context, log_in, workshop, lead):
+    guest = open_context()
+    join(guest, workshop, "Stayer")
+    polls = []
+    guest.on("request", lambda request: polls.append(request.url) if "now=1" in request.url else None)
+    facilitator = open_context()
+    log_in(facilitator, lead.username, PASSWORD)
+    facilitator.goto(f"/workshops/{workshop.pk}/")
+    facilitator.get_by_role("link", name="Close workshop…").click()
+    facilitator.get_by_role("button", name="Close the workshop").click()
+    expect(facilitator.get_by_text("Workshop closed")).to_be_visible()
+
+    expect(guest.locator("#room-now")).to_contain_text("closed by its facilitator", timeout=8000)
+    polled = len(polls)
+    guest.wait_for_timeout(4000)
+    assert len(polls) == polled
+    guest.locator("#room-now").get_by_role("link", name="See what the room agreed").click()
+    expect(guest.get_by_text("The room did not record an answer to this one.").first).to_be_visible()

@@ -1,0 +1,215 @@
+"""The facilitator's board, its decision forms, closing a workshop and the projector."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from assessments import services as assessment_services
+from assessments.models import Answer
+from workshops import services
+from workshops.board import workshop_practices
+from workshops.models import Workshop
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def decide_url(workshop, practice):
+    return reverse("workshops:decide", args=[workshop.pk, practice.slug])
+
+
+def field(practice, name):
+    return f"decide-{practice.slug}-{name}"
+
+
+def selected(page_text, name):
+    """The value of the selected option of the <select> called `name`."""
+    select = re.search(rf'<select name="{name}".*?</select>', page_text, re.S).group(0)
+    return re.search(r'<option value="([^"]*)"[^>]*selected', select).group(1)
+
+
+def not_applicable_practice(workshop):
+    return next(p for p in workshop_practices(workshop) if p.allows_not_applicable)
+
+
+def test_the_agreed_answer_is_not_preselected_even_when_the_room_has_voted(client_for, lead, workshop):
+    practice = workshop_practices(workshop)[0]
+    participant = services.join_as_guest(workshop=workshop, display_name="Voter")
+    services.cast_ballot(participant=participant, practice=practice, level=3, not_applicable=False)
+    page = client_for(lead).get(workshop.get_absolute_url())
+    assert selected(page.text, field(practice, "level")) == ""
+    assert "Choose the agreed level" in page.text
+    assert "most votes: level 3" in page.text
+
+
+def test_recording_without_choosing_a_level_records_nothing(client_for, lead, workshop, assessment):
+    practice = workshop_practices(workshop)[0]
+    response = client_for(lead).post(decide_url(workshop, practice), {field(practice, "level"): ""})
+    assert response.status_code == 400
+    assert "Choose the level the room agreed on." in response.text
+    assert not Answer.objects.filter(assessment=assessment).exists()
+
+
+def test_after_a_decision_the_form_shows_it_with_its_reason_and_note(client_for, lead, workshop):
+    practice = not_applicable_practice(workshop)
+    client = client_for(lead)
+    client.post(
+        decide_url(workshop, practice),
+        {
+            field(practice, "level"): "na",
+            field(practice, "not_applicable_reason"): "architecture",
+            field(practice, "note"): "No models here",
+        },
+    )
+    page = client.get(workshop.get_absolute_url())
+    assert selected(page.text, field(practice, "level")) == "na"
+    assert selected(page.text, field(practice, "not_applicable_reason")) == "architecture"
+    assert re.search(rf'<textarea name="{field(practice, "note")}"[^>]*>\s*No models here</textarea>', page.text)
+
+
+def test_changing_the_agreed_answer_keeps_the_note_already_on_the_answer(client_for, lead, workshop, assessment):
+    practice = workshop_practices(workshop)[0]
+    assessment_services.save_answers(
+        assessment=assessment,
+        user=lead,
+        answers=[assessment_services.AnswerInput(practice, practice.options.all()[1], notes="Evidence: runbook")],
+    )
+    client = client_for(lead)
+    page = client.get(workshop.get_absolute_url())
+    note = re.search(rf'<textarea name="{field(practice, "note")}"[^>]*>\s*(.*?)</textarea>', page.text, re.S).group(1)
+    assert note == "Evidence: runbook"
+    # The browser sends the form as shown: the note goes back with the new level.
+    client.post(decide_url(workshop, practice), {field(practice, "level"): "3", field(practice, "note"): note})
+    answer = Answer.objects.select_related("option").get(assessment=assessment, practice=practice)
+    assert (answer.option.level, answer.notes) == (3, "Evidence: runbook")
+
+
+def test_emptying_the_note_on_purpose_clears_it(client_for, lead, workshop, assessment):
+    practice = workshop_practices(workshop)[0]
+    assessment_services.save_answers(
+        assessment=assessment,
+        user=lead,
+        answers=[assessment_services.AnswerInput(practice, practice.options.all()[1], notes="Out of date")],
+    )
+    client_for(lead).post(decide_url(workshop, practice), {field(practice, "level"): "2", field(practice, "note"): ""})
+    assert Answer.objects.get(assessment=assessment, practice=practice).notes == ""
+
+
+def test_a_not_applicable_decision_keeps_the_detail_typed_in_the_questionnaire(lead, workshop, assessment):
+    practice = not_applicable_practice(workshop)
+    assessment_services.save_answers(
+        assessment=assessment,
+        user=lead,
+        answers=[assessment_services.AnswerInput(practice, None, "architecture", "Batch only", notes="n")],
+    )
+    services.record_decision(
+        workshop=workshop, practice=practice, option=None, not_applicable_reason="architecture", note="n", user=lead
+    )
+    assert Answer.objects.get(assessment=assessment, practice=practice).not_applicable_detail == "Batch only"
+
+
+def test_a_rejected_decision_is_shown_again_as_typed_beside_its_error(client_for, lead, workshop, assessment):
+    practice = not_applicable_practice(workshop)
+    response = client_for(lead).post(
+        decide_url(workshop, practice),
+        {field(practice, "level"): "na", field(practice, "note"): "Half the room says N/A"},
+    )
+    assert response.status_code == 400
+    assert selected(response.text, field(practice, "level")) == "na"
+    assert "Half the room says N/A</textarea>" in response.text
+    row = re.search(rf'<section[^>]*id="row-{practice.slug}".*?</section>', response.text, re.S).group(0)
+    assert "Say why this practice does not apply." in row
+    # The form posts to an address ending in the row's anchor, so the browser shows the row, not the top.
+    assert f'action="{decide_url(workshop, practice)}#row-{practice.slug}"' in row
+    assert not Answer.objects.filter(assessment=assessment).exists()
+
+
+def test_a_recorded_decision_is_confirmed_in_its_row(client_for, lead, workshop):
+    practice, other = workshop_practices(workshop)[:2]
+    client = client_for(lead)
+    response = client.post(decide_url(workshop, practice), {field(practice, "level"): "2"})
+    assert response.url.endswith(f"?recorded={practice.slug}#row-{practice.slug}")
+    page = client.get(response.url)
+    row = re.search(rf'<section[^>]*id="row-{practice.slug}".*?</section>', page.text, re.S).group(0)
+    assert "Recorded the room's answer" in row
+    assert page.text.count("Recorded the room's answer") == 1
+
+
+def test_a_decision_on_a_submitted_assessment_is_refused_in_its_row(client_for, lead, workshop, assessment):
+    practice = workshop_practices(workshop)[0]
+    assessment_services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
+    response = client_for(lead).post(
+        decide_url(workshop, practice), {field(practice, "level"): "1", field(practice, "note"): "Kept"}
+    )
+    assert response.status_code == 400
+    assert "The assessment has been submitted" in response.text and "Kept</textarea>" in response.text
+
+
+def test_the_board_links_to_a_confirmation_before_closing(client_for, lead, workshop):
+    client = client_for(lead)
+    close_url = reverse("workshops:close", args=[workshop.pk])
+    board = client.get(workshop.get_absolute_url())
+    assert f'<a class="btn btn-outline-danger ms-auto" href="{close_url}">' in board.text
+    assert f'action="{close_url}"' not in board.text
+    confirm = client.get(close_url)
+    assert confirm.status_code == 200 and "Closing cannot be undone" in confirm.text
+    workshop.refresh_from_db()
+    assert workshop.is_open
+
+
+def test_confirming_closes_the_workshop(client_for, lead, workshop, assessment):
+    response = client_for(lead).post(reverse("workshops:close", args=[workshop.pk]))
+    assert response.url == assessment.get_absolute_url()
+    workshop.refresh_from_db()
+    assert workshop.state == "closed"
+
+
+def test_a_closed_board_no_longer_invites_people_to_join_or_polls(client_for, lead, workshop):
+    services.close_workshop(workshop=workshop)
+    client = client_for(lead)
+    page = client.get(workshop.get_absolute_url())
+    assert "This workshop has closed" in page.text
+    assert workshop.join_code not in page.text and "<svg viewBox" not in page.text.split('class="card')[0]
+    assert 'hx-trigger="every 2s"' not in page.text
+    assert client.get(workshop.get_absolute_url(), **HTMX).status_code == 286
+
+
+def test_a_closed_projector_says_so_without_the_join_invitation_and_stops_polling(client_for, lead, workshop):
+    services.close_workshop(workshop=workshop)
+    client = client_for(lead)
+    page = client.get(reverse("workshops:projector", args=[workshop.pk]))
+    assert "This workshop has closed" in page.text
+    assert workshop.join_code not in page.text and "Scan to join" not in page.text and "hx-trigger" not in page.text
+    poll = client.get(reverse("workshops:projector", args=[workshop.pk]), **HTMX)
+    assert poll.headers["HX-Refresh"] == "true"
+
+
+def test_an_expired_projector_says_expired(client_for, lead, workshop):
+    Workshop.objects.filter(pk=workshop.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    page = client_for(lead).get(reverse("workshops:projector", args=[workshop.pk]))
+    assert "This workshop has expired" in page.text and workshop.join_code not in page.text
+
+
+def test_the_board_and_projector_show_what_each_level_means(client_for, lead, workshop):
+    practice = workshop_practices(workshop)[0]
+    services.move_room(workshop=workshop, practice=practice)
+    client = client_for(lead)
+    board = client.get(workshop.get_absolute_url()).text
+    projector = client.get(reverse("workshops:projector", args=[workshop.pk])).text
+    for option in practice.options.all():
+        assert escape(option.description) in board
+        assert escape(option.description) in projector
+
+
+def test_the_overview_tells_expired_workshops_from_closed_ones(client_for, lead, assessment, workshop):
+    closed = services.create_workshop(assessment=assessment, user=lead, title="Closed", challenge_slugs=[], hours=1)
+    services.close_workshop(workshop=closed)
+    Workshop.objects.filter(pk=workshop.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    page = client_for(lead).get(assessment.get_absolute_url()).text
+    items = dict(re.findall(r'<li><a href="/workshops/\d+/">([^<]+)</a>(.*?)</li>', page))
+    assert "· expired" in items["Kick-off"] and "closed" not in items["Kick-off"]
+    assert "· closed" in items["Closed"]
