@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 # Django 6.1 needs Python 3.12+; the machine's default python3 may be older.
 PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
-RUN_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3 SECRET_KEY="$$(cat var/secret-key)"
+# SITE_URL makes the links in PDFs and exports point at this server.
+RUN_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3 SECRET_KEY="$$(cat var/secret-key)" SITE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: install install-dev browser run test bench lint clean
 

@@ -276,7 +276,8 @@ def track_action(request: HttpRequest, pk: int, practice_slug: str) -> HttpRespo
         raise Http404("That practice is not in the plan")
     services.track_action(assessment=assessment, item=item, user=request.user)
     messages.success(request, f"Now tracking “{item.practice_title}” on the team's action list.")
-    return redirect("assessments:actions", assessment.team_id)
+    # Back to the same plan item: a lead usually tracks several in a row.
+    return redirect(f"{reverse('assessments:results', args=[pk])}#plan-{item.practice_slug}")
 
 
 @login_required

@@ -85,7 +85,11 @@ def test_a_tracked_action_shows_in_the_next_assessment_with_whether_it_moved(cli
     first = submitted(team, lead, "Spring", lambda p: 1)
     item = build_results(first).plan[0]
     client = client_for(lead)
-    client.post(reverse("assessments:track_action", args=[first.pk, item.practice_slug]))
+    tracked = client.post(reverse("assessments:track_action", args=[first.pk, item.practice_slug]))
+    # Back to the plan item, which now says it is tracked: a lead tracks several in a row.
+    assert tracked.url == reverse("assessments:results", args=[first.pk]) + f"#plan-{item.practice_slug}"
+    plan_item = client.get(tracked.url).text.split(f'id="plan-{item.practice_slug}"')[1].split("</li>")[0]
+    assert "Tracked on the team's" in plan_item
     action = Action.objects.get(assessment=first)
     response = client.post(
         reverse("assessments:update_action", args=[team.pk, action.pk]),
