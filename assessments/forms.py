@@ -1,8 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
+from django.utils.dateformat import format as date_format
+from django.utils.timezone import localtime
 
-from assessments.models import NOTES_MAX_LENGTH, Action, ActionStatus, Answer, NotApplicableReason, Role
+from assessments.models import NOTES_MAX_LENGTH, Action, ActionStatus, Answer, Assessment, NotApplicableReason, Role
 from assessments.services import AnswerInput
 from playbook.models import Practice
 
@@ -207,3 +209,42 @@ class ActionForm(forms.Form):
 class ShareLinkForm(forms.Form):
     label = forms.CharField(max_length=100, label="Who is it for?")
     days = forms.IntegerField(min_value=1, max_value=90, initial=14, label="Valid for (days)")
+
+
+def _assessment_label(assessment: Assessment) -> str:
+    draft = "" if assessment.is_submitted else ", not submitted"
+    return f"{assessment.title} ({date_format(localtime(assessment.created_at), 'j M Y')}{draft})"
+
+
+class CompareForm(forms.Form):
+    """Two assessments of one team, chosen from a list the view loads once (the history page's cost stays flat)."""
+
+    before = forms.TypedChoiceField(coerce=int, label="Earlier")
+    after = forms.TypedChoiceField(coerce=int, label="Later")
+
+    def __init__(self, *args, assessments: list[Assessment], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessments = {a.pk: a for a in assessments}
+        choices = [(a.pk, _assessment_label(a)) for a in assessments]
+        self.fields["before"].choices = self.fields["after"].choices = choices
+
+    @staticmethod
+    def defaults(assessments: list[Assessment]) -> dict:
+        """Newest against the last submitted one before it: a draft in progress is rarely the baseline wanted."""
+        if len(assessments) < 2:
+            return {}
+        later, *older = sorted(assessments, key=lambda a: a.created_at, reverse=True)
+        earlier = next((a for a in older if a.is_submitted), older[0])
+        return {"before": earlier.pk, "after": later.pk}
+
+    def clean_before(self) -> Assessment:
+        return self.assessments[self.cleaned_data["before"]]
+
+    def clean_after(self) -> Assessment:
+        return self.assessments[self.cleaned_data["after"]]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("before") is not None and data.get("before") == data.get("after"):
+            raise forms.ValidationError("Choose two different assessments: both sides are the same one.")
+        return data

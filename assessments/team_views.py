@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from assessments import access, services
 from assessments.access import Capability
 from assessments.charts import TrendSeries, trend_svg
-from assessments.comparison import action_outcomes, compare_practices
-from assessments.forms import ActionForm, InvitationForm, MemberForm, NewAssessmentForm
+from assessments.comparison import Change, action_outcomes, compare_practices
+from assessments.forms import ActionForm, CompareForm, InvitationForm, MemberForm, NewAssessmentForm
 from assessments.models import Action, Assessment, Invitation, Membership, Role, Status
 from assessments.results import action_record, build_results, practice_levels, score_many
 
@@ -239,10 +239,8 @@ def update_action(request: HttpRequest, team_id: int, action_id: int) -> HttpRes
     return render(request, "assessments/team_actions.html", {"team": team, "access": team_access, "forms": forms})
 
 
-@login_required
-@never_cache
-def history(request: HttpRequest, team_id: int) -> HttpResponse:
-    team, team_access = access.get_team(request.user, team_id)
+def _history_page(request: HttpRequest, team, team_access, compare_form: CompareForm | None = None) -> HttpResponse:
+    """The history page, with the compare form as given (bound, after a refused comparison) or at its defaults."""
     submitted = list(team.assessments.filter(status=Status.SUBMITTED).select_related("playbook").order_by("created_at"))
     scores = score_many(submitted)
     challenge_titles: dict[str, str] = {}
@@ -257,6 +255,9 @@ def history(request: HttpRequest, team_id: int) -> HttpResponse:
         for slug, title in challenge_titles.items()
     ]
     labels = [f"{a.submitted_at or a.created_at:%d %b %Y}" for a in submitted]
+    if compare_form is None:
+        assessments = list(team.assessments.order_by("-created_at"))
+        compare_form = CompareForm(assessments=assessments, initial=CompareForm.defaults(assessments))
     return render(
         request,
         "assessments/team_history.html",
@@ -265,22 +266,29 @@ def history(request: HttpRequest, team_id: int) -> HttpResponse:
             "access": team_access,
             "rows": [(a, scores[a.pk]) for a in submitted],
             "chart": trend_svg(series, labels, title=f"{team.name}: challenge scores over time") if submitted else "",
-            "all_assessments": team.assessments.order_by("-created_at"),
+            "compare_form": compare_form,
+            "can_compare": len(compare_form.assessments) > 1,
         },
     )
 
 
 @login_required
 @never_cache
+def history(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, team_access = access.get_team(request.user, team_id)
+    return _history_page(request, team, team_access)
+
+
+@login_required
+@never_cache
 def compare(request: HttpRequest, team_id: int) -> HttpResponse:
     team, team_access = access.get_team(request.user, team_id)
-    candidates = {str(a.pk): a for a in team.assessments.select_related("playbook", "team__organisation")}
-    before, after = candidates.get(request.GET.get("before", "")), candidates.get(request.GET.get("after", ""))
-    if before is None or after is None:
-        messages.error(request, "Choose two assessments of this team to compare.")
-        return redirect("assessments:history", team_id)
-    if before.created_at > after.created_at:
-        before, after = after, before
+    assessments = list(team.assessments.select_related("playbook", "team__organisation").order_by("-created_at"))
+    form = CompareForm(request.GET, assessments=assessments)
+    if not form.is_valid():
+        messages.error(request, "Not compared; see the message beside the comparison form.")
+        return _history_page(request, team, team_access, compare_form=form)
+    before, after = sorted((form.cleaned_data["before"], form.cleaned_data["after"]), key=lambda a: a.created_at)
     before_results, after_results = build_results(before), build_results(after)
     deltas = compare_practices(practice_levels(before_results), practice_levels(after_results))
     outcomes = action_outcomes(
@@ -294,8 +302,10 @@ def compare(request: HttpRequest, team_id: int) -> HttpResponse:
             "access": team_access,
             "before": before_results,
             "after": after_results,
-            "deltas": deltas,
+            "improved": [d for d in deltas if d.change == Change.IMPROVED],
+            "regressed": [d for d in deltas if d.change == Change.REGRESSED],
             "outcomes": outcomes,
+            "compare_form": CompareForm(assessments=assessments, initial={"before": before.pk, "after": after.pk}),
         },
     )
 

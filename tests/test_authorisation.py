@@ -121,7 +121,7 @@ DATA = {
     ("workshops:create", "post"): lambda w: {"title": "W", "challenges": [w.challenge.slug], "hours": 1},
     ("workshops:decide", "post"): lambda w: {f"decide-{w.practice.slug}-level": "2"},
 }
-QUERY = {"assessments:compare": lambda w: {"before": w.assessment.pk, "after": w.assessment.pk}}
+QUERY = {"assessments:compare": lambda w: {"before": w.assessment.pk, "after": w.share_link.assessment_id}}
 # The Django admin has its own staff-only checks; it is declared as a whole.
 DECLARED_NAMESPACES = {"admin": ADMIN}
 VISITORS = ["anonymous", "outsider", Role.VIEWER, Role.MEMBER, Role.LEAD, CONSULTANT]
