@@ -14,6 +14,7 @@ from workshops import services as workshop_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REPORT = Path(settings.BASE_DIR) / "var" / "axe-results.json"
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def services_plan_first(assessment):
     return build_results(assessment).plan[0]
 
 
-def test_main_pages_have_no_serious_or_critical_accessibility_violations(
+def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit_a_phone(
     new_page, log_in, world, lead, consultant, axe_source
 ):
     w = world
@@ -82,12 +83,24 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations(
     as_consultant = {"organisation heatmap": f"/organisations/{w['team'].organisation.slug}/"}
 
     results: dict[str, list] = {}
+    too_wide_for_a_phone: dict[str, int] = {}
 
     def scan(page, pages):
         for name, path in pages.items():
             response = page.goto(path)
             assert response.status == 200, (name, response.status)
             results[name] = axe_violations(page, axe_source)
+            if name != "projector":  # made for a projector, not a phone
+                check_phone_width(page, name)
+
+    def check_phone_width(page, name):
+        # A page wider than the phone scrolls sideways as a whole; wide tables must scroll in their own box.
+        desktop = page.viewport_size
+        page.set_viewport_size(PHONE)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide_for_a_phone[name] = width
+        page.set_viewport_size(desktop)
 
     scan(new_page(), anonymous)
     guest = new_page()
@@ -96,6 +109,7 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations(
     guest.get_by_label("Your name, as the room should see it").fill("Scanner")
     guest.locator("main").get_by_role("button", name="Join").click()
     results["workshop ballot"] = axe_violations(guest, axe_source)
+    check_phone_width(guest, "workshop ballot")
     lead_page = new_page()
     log_in(lead_page, lead.username, PASSWORD)
     scan(lead_page, as_lead)
@@ -113,6 +127,7 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations(
     failing = {name: found for name, found in results.items() if found}
     assert failing == {}, json.dumps(failing, indent=2)
     assert len(results) == 20
+    assert too_wide_for_a_phone == {}
 
 
 def test_the_scanner_reports_a_known_violation(page, axe_source):
