@@ -113,6 +113,17 @@ def create_assessment(
                 )
             )
         Answer.objects.bulk_create(copies)
+        # The audit trail starts with the copies, so it accounts for every answer the assessment opens with.
+        AnswerChange.objects.bulk_create(
+            AnswerChange(
+                assessment=assessment,
+                practice=copy.practice,
+                changed_by=user,
+                before=None,
+                after=_snapshot(copy) | {"copied_from": prefill_from.title},
+            )
+            for copy in copies
+        )
     return assessment
 
 

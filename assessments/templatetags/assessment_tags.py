@@ -1,6 +1,7 @@
 from django import template
 
 from assessments.charts import RadarAxis, radar_svg
+from assessments.models import NotApplicableReason
 from assessments.planning import Horizon
 
 register = template.Library()
@@ -50,3 +51,9 @@ def challenge_title(slug: str, results) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def not_applicable_label(reason: str) -> str:
+    """ "Out of scope" for "out_of_scope"; a reason code no longer offered is shown as stored."""
+    return NotApplicableReason(reason).label if reason in NotApplicableReason.values else reason

@@ -193,6 +193,20 @@ def test_prefill_copies_the_previous_answers_and_notes(team, lead, playbook, pra
     copied = {a.practice.slug: (a.option.level, a.notes) for a in second.answers.select_related("option", "practice")}
     assert copied == {p.slug: (2, f"note {p.slug}") for p in practices}
     assert first.answers.count() == len(practices)
+    # The audit trail accounts for the copied answers instead of saying there are none.
+    audit = signed_in(lead).get(reverse("assessments:audit", args=[second.pk])).text
+    assert audit.count("copied from “Spring”") == len(practices)
+
+
+def test_the_audit_trail_names_the_reason_for_not_applicable(assessment, challenge, practices, lead):
+    practice = next(p for p in load_practices(assessment.playbook) if p.allows_not_applicable)
+    services.save_answers(
+        assessment=assessment,
+        user=lead,
+        answers=[services.AnswerInput(practice, None, not_applicable_reason="out_of_scope", notes="Batch only")],
+    )
+    audit = signed_in(lead).get(reverse("assessments:audit", args=[assessment.pk])).text
+    assert "not applicable: out of scope" in audit
 
 
 def test_a_change_survives_a_validation_error_elsewhere_on_the_page(assessment, challenge, practices, lead):
