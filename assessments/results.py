@@ -154,6 +154,10 @@ def load_answers(assessment: Assessment, practice_ids: Sequence[int] | None = No
     return {a.practice_id: a for a in answers}
 
 
+def answered_count(assessment: Assessment, practice_ids: Sequence[int]) -> int:
+    return Answer.objects.filter(assessment=assessment, practice_id__in=practice_ids).count()
+
+
 @dataclass(frozen=True)
 class ChallengeProgress:
     challenge: Challenge

@@ -20,7 +20,14 @@ from assessments.access import Capability
 from assessments.forms import PracticeAnswerForm, ShareLinkForm, TargetsForm
 from assessments.models import Action, AnswerChange, Assessment, ReportStatus
 from assessments.report import request_report
-from assessments.results import build_results, earlier_action_outcomes, load_answers, load_practices, load_progress
+from assessments.results import (
+    answered_count,
+    build_results,
+    earlier_action_outcomes,
+    load_answers,
+    load_practices,
+    load_progress,
+)
 
 
 def _challenge_or_404(assessment: Assessment, slug: str):
@@ -185,18 +192,33 @@ def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_s
         return redirect(assessment.get_absolute_url())
     # The stored answer is the form's initial: an unchanged card is redrawn from it, not left blank.
     [form] = _answer_forms(assessment, [practice], request.POST, load_answers(assessment, [practice.pk]))
+    progress_badge = ""
     if assessment.is_submitted:
         form.save_error = "Not saved: this assessment has been submitted. A team lead can reopen it."
     elif form.is_valid():
         inputs = [form.to_answer_input()] if form.has_changed() else []
         result = services.save_answers(assessment=assessment, user=request.user, answers=inputs)
         form = _rebind_after_save(form, result, assessment)
+        if inputs:
+            # The challenge's answered count in the steps above the cards, swapped out of band.
+            in_challenge = [p.pk for p in load_practices(assessment.playbook, challenge)]
+            progress_badge = render_to_string(
+                "includes/progress-badge.html",
+                {
+                    "slug": challenge.slug,
+                    "answered": answered_count(assessment, in_challenge),
+                    "total": len(in_challenge),
+                    "oob": True,
+                },
+            )
     # Errors are shown inside the card, so the fragment is always swapped in (status 200).
-    return render(
+    response = render(
         request,
         "assessments/questionnaire.html#practice-card",
         {"assessment": assessment, "challenge": challenge, "form": form, "editable": True, "access": team_access},
     )
+    response.content += progress_badge.encode()
+    return response
 
 
 @login_required

@@ -69,6 +69,15 @@ def test_autosave_stores_one_practice_and_returns_its_card_marked_saved(assessme
     assert f'name="{practices[0].slug}-revision" value="1"' in response.text
 
 
+def test_autosave_updates_the_challenges_answered_count_above_the_cards(assessment, challenge, practices, member):
+    client = signed_in(member)
+    response = autosave(client, assessment, challenge, practices[0], card_data(practices[0], 2))
+    badge = re.search(rf'<span id="progress-{challenge.slug}"[^>]*hx-swap-oob="true"[^>]*>([^<]*)<', response.text)
+    assert badge and badge.group(1) == f"1/{len(practices)}"
+    unchanged = card_data(practices[0], 2, seen_revision=1, seen_level="2")
+    assert "hx-swap-oob" not in autosave(client, assessment, challenge, practices[0], unchanged).text
+
+
 def test_an_autosave_that_changes_nothing_redraws_the_stored_answer(assessment, challenge, practices, member):
     # Leaving a notes field fires a save even when nothing changed: the card must not come back blank.
     client, practice = signed_in(member), practices[0]

@@ -28,6 +28,8 @@ def test_a_lead_answers_with_autosave_sees_results_and_downloads_the_pdf(page, l
             card = page.locator(f"#practice-{practice.slug}")
             card.locator(f"input[name='{practice.slug}-level'][value='2']").check()
             expect(card.locator(".save-state")).to_have_text("Saved")
+        answered = len(load_practices(playbook, challenge))
+        expect(page.locator(f"#progress-{challenge.slug}")).to_contain_text(f"{answered}/{answered}")
         if index == 0:
             first = load_practices(playbook, challenge)[0]
             notes = page.locator(f"#practice-{first.slug} textarea")
