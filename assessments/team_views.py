@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
+from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -233,7 +234,7 @@ def update_action(request: HttpRequest, team_id: int, action_id: int) -> HttpRes
     forms = _action_forms(team, request.POST, only=action)
     if forms[0].is_valid():
         services.update_action(action=action, **forms[0].cleaned_data)
-        messages.success(request, f"Updated “{action.title[:60]}”.")
+        messages.success(request, f"Updated “{Truncator(action.title).words(10)}”.")
         return redirect("assessments:actions", team_id)
     messages.error(request, "The action was not updated; see the message beside it.")
     return render(request, "assessments/team_actions.html", {"team": team, "access": team_access, "forms": forms})
