@@ -71,13 +71,17 @@ def test_after_a_decision_the_form_shows_it_with_its_reason_and_note(client_for,
     assert re.search(rf'<textarea name="{field(practice, "note")}"[^>]*>\s*No models here</textarea>', page.text)
 
 
-def test_changing_the_agreed_answer_keeps_the_note_already_on_the_answer(client_for, lead, workshop, assessment):
-    practice = workshop_practices(workshop)[0]
+def answer_at_level_1(assessment, user, practice, *, notes):
     assessment_services.save_answers(
         assessment=assessment,
-        user=lead,
-        answers=[assessment_services.AnswerInput(practice, practice.options.all()[1], notes="Evidence: runbook")],
+        user=user,
+        answers=[assessment_services.AnswerInput(practice, practice.options.all()[1], notes=notes)],
     )
+
+
+def test_changing_the_agreed_answer_keeps_the_note_already_on_the_answer(client_for, lead, workshop, assessment):
+    practice = workshop_practices(workshop)[0]
+    answer_at_level_1(assessment, lead, practice, notes="Evidence: runbook")
     client = client_for(lead)
     page = client.get(workshop.get_absolute_url())
     note = re.search(rf'<textarea name="{field(practice, "note")}"[^>]*>\s*(.*?)</textarea>', page.text, re.S).group(1)
@@ -90,11 +94,7 @@ def test_changing_the_agreed_answer_keeps_the_note_already_on_the_answer(client_
 
 def test_emptying_the_note_on_purpose_clears_it(client_for, lead, workshop, assessment):
     practice = workshop_practices(workshop)[0]
-    assessment_services.save_answers(
-        assessment=assessment,
-        user=lead,
-        answers=[assessment_services.AnswerInput(practice, practice.options.all()[1], notes="Out of date")],
-    )
+    answer_at_level_1(assessment, lead, practice, notes="Out of date")
     client_for(lead).post(decide_url(workshop, practice), {field(practice, "level"): "2", field(practice, "note"): ""})
     assert Answer.objects.get(assessment=assessment, practice=practice).notes == ""
 
