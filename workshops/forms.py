@@ -67,10 +67,13 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
         label="Note",
     )
+    # The answer's revision when the board was drawn: a change made in the questionnaire since then is not
+    # overwritten by a note the facilitator never saw.
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, practice, level_names, **kwargs):
         super().__init__(*args, **kwargs)
-        self.practice = practice
+        self.practice, self.level_names = practice, level_names
         self.fields["level"].choices = [
             ("", "Choose the agreed level"),
             *((str(level), f"{level} · {name}") for level, name in enumerate(level_names)),
@@ -89,6 +92,7 @@ def decision_initial(decision, answer) -> dict:
     initial = {
         "note": answer.notes if answer else "",
         "not_applicable_reason": answer.not_applicable_reason if answer else "",
+        "revision": answer.revision if answer else 0,
     }
     if decision is not None:
         initial["level"] = NOT_APPLICABLE if decision.not_applicable else str(decision.option.level)

@@ -24,6 +24,14 @@ class WorkshopClosed(Exception):
     pass
 
 
+class AnswerChangedMeanwhile(Exception):
+    """Someone changed the practice's answer after the board was drawn; nothing was recorded."""
+
+    def __init__(self, answer: Answer):
+        super().__init__(f"answer {answer.pk} changed meanwhile")
+        self.answer = answer
+
+
 class AlreadyDecided(Exception):
     """The facilitator has recorded the room's answer; ballots on it no longer change."""
 
@@ -108,11 +116,13 @@ def record_decision(
     not_applicable_reason: str,
     note: str,
     user: AbstractBaseUser,
+    seen_revision: int | None = None,
 ) -> Decision:
     """Record the room's answer and write it into the assessment as that practice's answer.
 
     `note` replaces the answer's notes: the board shows the existing notes in the form, so a facilitator
-    who leaves them alone keeps them and one who empties the field means to clear them.
+    who leaves them alone keeps them and one who empties the field means to clear them. With `seen_revision`,
+    an answer changed since the board was drawn raises AnswerChangedMeanwhile and nothing is recorded.
     """
     decision, _ = Decision.objects.update_or_create(
         workshop=workshop,
@@ -123,7 +133,7 @@ def record_decision(
     existing = Answer.objects.filter(assessment=workshop.assessment, practice=practice).first()
     kept_reason = getattr(existing, "not_applicable_reason", "")
     keep_detail = bool(not_applicable_reason) and kept_reason == not_applicable_reason
-    assessment_services.save_answers(
+    result = assessment_services.save_answers(
         assessment=workshop.assessment,
         user=user,
         answers=[
@@ -133,9 +143,12 @@ def record_decision(
                 not_applicable_reason=not_applicable_reason,
                 not_applicable_detail=existing.not_applicable_detail if keep_detail else "",
                 notes=note,
+                seen_revision=seen_revision,
             )
         ],
     )
+    if result.conflicts:
+        raise AnswerChangedMeanwhile(result.conflicts[0])  # rolls the decision back with the transaction
     return decision
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -158,16 +159,36 @@ def decide(request: HttpRequest, pk: int, practice_slug: str) -> HttpResponse:
         return _board_page(request, workshop, bound=form)
     level = form.cleaned_data["level"]
     options = {str(o.level): o for o in practice.options.all()}
-    services.record_decision(
-        workshop=workshop,
-        practice=practice,
-        option=None if level == NOT_APPLICABLE else options[level],
-        not_applicable_reason=form.cleaned_data["not_applicable_reason"] if level == NOT_APPLICABLE else "",
-        note=form.cleaned_data["note"],
-        user=request.user,
-    )
+    try:
+        services.record_decision(
+            workshop=workshop,
+            practice=practice,
+            option=None if level == NOT_APPLICABLE else options[level],
+            not_applicable_reason=form.cleaned_data["not_applicable_reason"] if level == NOT_APPLICABLE else "",
+            note=form.cleaned_data["note"],
+            user=request.user,
+            seen_revision=form.cleaned_data["revision"],
+        )
+    except services.AnswerChangedMeanwhile as changed:
+        return _board_page(request, workshop, bound=_against_current_answer(form, changed.answer))
     # Said in the row the page scrolls to, not in the page's message area far above it.
     return redirect(f"{workshop.get_absolute_url()}?recorded={practice.slug}#row-{practice.slug}")
+
+
+def _against_current_answer(form: DecisionForm, answer) -> DecisionForm:
+    """The facilitator's input kept, now against the answer's current revision, with what changed."""
+    data = form.data.copy()
+    data[form.add_prefix("revision")] = answer.revision
+    rebound = DecisionForm(data, practice=form.practice, level_names=form.level_names, prefix=form.prefix)
+    rebound.is_valid()
+    who = answer.updated_by.get_username() if answer.updated_by else "Someone"
+    notes = f" Its notes are now: “{answer.notes}”." if answer.notes else ""
+    rebound.add_error(
+        None,
+        f"{who} changed this answer at {localtime(answer.updated_at):%H:%M}, after the board was drawn.{notes} "
+        "Check the note below, then record again to replace their answer.",
+    )
+    return rebound
 
 
 @login_required

@@ -213,3 +213,32 @@ def test_the_overview_tells_expired_workshops_from_closed_ones(client_for, lead,
     items = dict(re.findall(r'<li><a href="/workshops/\d+/">([^<]+)</a>(.*?)</li>', page))
     assert "· expired" in items["Kick-off"] and "closed" not in items["Kick-off"]
     assert "· closed" in items["Closed"]
+
+
+def test_a_note_changed_in_the_questionnaire_after_the_board_was_drawn_is_not_overwritten(
+    client_for, lead, member, workshop, assessment
+):
+    practice = workshop_practices(workshop)[0]
+    answer_at_level_1(assessment, lead, practice, notes="Seen on the board")
+    client = client_for(lead)
+    page = client.get(workshop.get_absolute_url()).text
+    seen = re.search(rf'name="{field(practice, "revision")}" value="(\d+)"', page).group(1)
+    # Meanwhile a member adds evidence in the questionnaire.
+    answer_at_level_1(assessment, member, practice, notes="New evidence from the member")
+    typed = {
+        field(practice, "level"): "3",
+        field(practice, "note"): "Seen on the board",
+        field(practice, "revision"): seen,
+    }
+    response = client.post(decide_url(workshop, practice), typed)
+    assert response.status_code == 400
+    assert escape("Its notes are now: “New evidence from the member”") in response.text
+    assert selected(response.text, field(practice, "level")) == "3"  # the facilitator's choice is kept
+    assert not workshop.decisions.exists()
+    answer = Answer.objects.select_related("option").get(assessment=assessment, practice=practice)
+    assert (answer.option.level, answer.notes) == (1, "New evidence from the member")
+    # Recording again, now against the current revision, replaces it on purpose.
+    current = re.search(rf'name="{field(practice, "revision")}" value="(\d+)"', response.text).group(1)
+    client.post(decide_url(workshop, practice), typed | {field(practice, "revision"): current})
+    answer.refresh_from_db()
+    assert (answer.option.level, answer.notes) == (3, "Seen on the board")
