@@ -132,3 +132,21 @@ def test_an_autosave_after_signing_out_keeps_the_answer_and_says_why(page, log_i
     expect(card.locator(".save-state")).to_contain_text("signed out")
     expect(card.locator(f"input[name='{practice.slug}-level'][value='2']")).to_be_checked()
     expect(page.locator("form#login-form, input[name='password']")).to_have_count(0)
+
+
+def test_the_reason_fields_appear_only_when_they_apply(page, log_in, team, lead, playbook):
+    from assessments import services
+
+    assessment = services.create_assessment(team=team, user=lead, title="Not applicable")
+    practice = next(p for p in load_practices(playbook) if p.allows_not_applicable)
+    log_in(page, lead.username, PASSWORD)
+    page.goto(f"/assessments/{assessment.pk}/challenges/{practice.challenge.slug}/")
+    card = page.locator(f"#practice-{practice.slug}")
+    reason = card.locator("select")
+    detail = card.locator(f"input[type=text][name='{practice.slug}-not_applicable_detail']")
+    expect(reason).to_be_hidden()
+    card.locator("input[value='na']").check()
+    expect(reason).to_be_visible()
+    expect(detail).to_be_hidden()
+    reason.select_option("other")
+    expect(detail).to_be_visible()
