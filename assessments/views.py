@@ -135,8 +135,6 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
                 "Someone else changed an answer you also changed. Your other answers are saved; "
                 "choose which version to keep where marked.",
             )
-        else:
-            messages.error(request, "Some answers need attention; nothing on this page was saved yet.")
     return render(
         request,
         "assessments/questionnaire.html",
@@ -146,6 +144,8 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
             "challenge": challenge,
             "progress": progress,
             "forms": forms if request.method == "POST" else [],
+            # Listed above the cards with a link to each, so a long page does not hide what failed.
+            "invalid_forms": [form for form in forms if form.errors] if request.method == "POST" else [],
             "cards": []
             if request.method == "POST"
             else _unbound_cards(assessment, challenge, practices, answers, editable),

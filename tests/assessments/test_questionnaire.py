@@ -5,6 +5,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments import services
 from assessments.models import Answer, AnswerChange
@@ -228,6 +229,9 @@ def test_a_change_survives_a_validation_error_elsewhere_on_the_page(assessment, 
     data[f"{practices[1].slug}-notes"] = "x" * 2001
     page = client.post(url, data)
     assert "Some answers need attention" in page.text
+    summary = page.text.split('id="answer-errors"')[1].split("</div>")[0]
+    assert f'<a href="#practice-{practices[1].slug}">{escape(practices[1].title)}</a>' in summary
+    assert practices[0].slug not in summary
     # The re-drawn page still remembers that the person saw no answer, so the change still counts as a change.
     assert f'name="initial-{practices[0].slug}-level" value=""' in page.text
     assert re.search(rf'name="{practices[0].slug}-level"[^>]*value="3"[^>]*checked', page.text)
