@@ -190,8 +190,11 @@ class ActionForm(forms.Form):
         choices=ActionStatus.choices, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
     )
 
-    def __init__(self, *args, instance_action: Action, members: dict, **kwargs):
-        """`members` maps user id to user: loaded once per page, not once per action's owner list."""
+    def __init__(self, *args, instance_action: Action, members: dict, status_only: bool = False, **kwargs):
+        """`members` maps user id to user: loaded once per page, not once per action's owner list.
+
+        `status_only` is the form of a member who owns the action: they report progress, a lead assigns.
+        """
         kwargs.setdefault(
             "initial",
             {"owner": instance_action.owner_id, "due_date": instance_action.due_date, "status": instance_action.status},
@@ -200,6 +203,8 @@ class ActionForm(forms.Form):
         self.action = instance_action
         self.members = members
         self.fields["owner"].choices = [("", "Nobody yet"), *((pk, u.get_username()) for pk, u in members.items())]
+        if status_only:
+            del self.fields["owner"], self.fields["due_date"]
 
     def clean_owner(self):
         owner_id = self.cleaned_data["owner"]

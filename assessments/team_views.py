@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -203,16 +204,29 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _action_forms(team, data=None, only: Action | None = None) -> list[ActionForm]:
+def _may_update(action: Action, user, team_access) -> bool:
+    """Leads update any action; a member updates the status of an action they own."""
+    return team_access.can_manage or (team_access.can_answer and action.owner_id == user.pk)
+
+
+def _action_forms(team, user, team_access, data=None, only: Action | None = None) -> list[ActionForm]:
     """The team's action forms; with `only`, the posted one first and the others fresh."""
     members = {u.pk: u for u in get_user_model().objects.filter(memberships__team=team).order_by("username")}
-    forms = [
-        ActionForm(instance_action=a, members=members, prefix=f"action-{a.pk}")
-        for a in Action.objects.filter(team=team).select_related("owner", "assessment")
-        if a != only
-    ]
+
+    def form_for(action, data=None):
+        form = ActionForm(
+            data,
+            instance_action=action,
+            members=members,
+            prefix=f"action-{action.pk}",
+            status_only=not team_access.can_manage,
+        )
+        form.editable = _may_update(action, user, team_access)
+        return form
+
+    forms = [form_for(a) for a in Action.objects.filter(team=team).select_related("owner", "assessment") if a != only]
     if only is not None:
-        forms.insert(0, ActionForm(data, instance_action=only, members=members, prefix=f"action-{only.pk}"))
+        forms.insert(0, form_for(only, data))
     return forms
 
 
@@ -220,20 +234,23 @@ def _action_forms(team, data=None, only: Action | None = None) -> list[ActionFor
 @never_cache
 def actions(request: HttpRequest, team_id: int) -> HttpResponse:
     team, team_access = access.get_team(request.user, team_id)
-    context = {"team": team, "access": team_access, "forms": _action_forms(team)}
+    context = {"team": team, "access": team_access, "forms": _action_forms(team, request.user, team_access)}
     return render(request, "assessments/team_actions.html", context)
 
 
 @login_required
 @require_POST
 def update_action(request: HttpRequest, team_id: int, action_id: int) -> HttpResponse:
-    team, team_access = access.get_team(request.user, team_id, Capability.MANAGE)
+    team, team_access = access.get_team(request.user, team_id)
     action = Action.objects.filter(team=team, pk=action_id).first()
     if action is None:
         raise Http404("No such action")
-    forms = _action_forms(team, request.POST, only=action)
+    if not _may_update(action, request.user, team_access):
+        raise PermissionDenied("Only a team lead or the action's owner may update it")
+    forms = _action_forms(team, request.user, team_access, request.POST, only=action)
     if forms[0].is_valid():
-        services.update_action(action=action, **forms[0].cleaned_data)
+        changes = {"owner": action.owner, "due_date": action.due_date} | forms[0].cleaned_data
+        services.update_action(action=action, **changes)
         messages.success(request, f"Updated “{Truncator(action.title).words(10)}”.")
         return redirect("assessments:actions", team_id)
     messages.error(request, "The action was not updated; see the message beside it.")

@@ -122,6 +122,36 @@ def test_an_actions_due_date_is_shown_in_the_date_input_and_kept_when_saved_agai
     assert action.due_date == date(2026, 12, 10)
 
 
+def test_a_member_who_owns_an_action_reports_its_status_but_does_not_reassign_it(
+    client_for, team, lead, member, viewer
+):
+    first = submitted(team, lead, "Spring", lambda p: 1)
+    plan = build_results(first).plan
+    owned = services.track_action(assessment=first, item=plan[0], user=lead)
+    services.update_action(action=owned, owner=member, due_date=date(2026, 12, 10), status=ActionStatus.TODO)
+    other = services.track_action(assessment=first, item=plan[1], user=lead)
+    client = client_for(member)
+    page = client.get(reverse("assessments:actions", args=[team.pk])).text
+    assert f'name="action-{owned.pk}-status"' in page and f'name="action-{owned.pk}-owner"' not in page
+    assert f'name="action-{other.pk}-status"' not in page
+    response = client.post(
+        reverse("assessments:update_action", args=[team.pk, owned.pk]),
+        {
+            f"action-{owned.pk}-status": ActionStatus.DONE,
+            f"action-{owned.pk}-owner": "",
+            f"action-{owned.pk}-due_date": "",
+        },
+    )
+    assert response.status_code == 302
+    owned.refresh_from_db()
+    assert (owned.status, owned.owner, owned.due_date) == (ActionStatus.DONE, member, date(2026, 12, 10))
+    refused = {f"action-{other.pk}-status": ActionStatus.DONE}
+    assert client.post(reverse("assessments:update_action", args=[team.pk, other.pk]), refused).status_code == 403
+    services.update_action(action=other, owner=viewer, due_date=None, status=ActionStatus.TODO)
+    viewer_post = client_for(viewer).post(reverse("assessments:update_action", args=[team.pk, other.pk]), refused)
+    assert viewer_post.status_code == 403
+
+
 def test_an_action_owner_must_be_in_the_team(client_for, team, lead, outsider):
     first = submitted(team, lead, "Spring", lambda p: 1)
     action = services.track_action(assessment=first, item=build_results(first).plan[0], user=lead)
