@@ -200,17 +200,7 @@ def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_s
         result = services.save_answers(assessment=assessment, user=request.user, answers=inputs)
         form = _rebind_after_save(form, result, assessment)
         if inputs:
-            # The challenge's answered count in the steps above the cards, swapped out of band.
-            in_challenge = [p.pk for p in load_practices(assessment.playbook, challenge)]
-            progress_badge = render_to_string(
-                "includes/progress-badge.html",
-                {
-                    "slug": challenge.slug,
-                    "answered": answered_count(assessment, in_challenge),
-                    "total": len(in_challenge),
-                    "oob": True,
-                },
-            )
+            progress_badge = _progress_badge(assessment, challenge)
     # Errors are shown inside the card, so the fragment is always swapped in (status 200).
     response = render(
         request,
@@ -219,6 +209,13 @@ def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_s
     )
     response.content += progress_badge.encode()
     return response
+
+
+def _progress_badge(assessment: Assessment, challenge) -> str:
+    """The challenge's answered count in the steps above the cards, for an out-of-band swap."""
+    in_challenge = [p.pk for p in load_practices(assessment.playbook, challenge)]
+    context = {"slug": challenge.slug, "answered": answered_count(assessment, in_challenge), "total": len(in_challenge)}
+    return render_to_string("includes/progress-badge.html", context | {"oob": True})
 
 
 @login_required
