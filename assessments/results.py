@@ -179,13 +179,8 @@ def load_progress(assessment: Assessment, challenge_slug: str) -> tuple[list[Cha
     challenges: dict[int, Challenge] = {p.challenge_id: p.challenge for p in practices}
     totals = Counter(challenge_of.values())
     in_challenge = [p.pk for p in practices if p.challenge.slug == challenge_slug]
-    answers = {
-        a.practice_id: a
-        for a in Answer.objects.filter(assessment=assessment, practice_id__in=in_challenge).select_related(
-            "option", "updated_by"
-        )
-    }
-    return [ChallengeProgress(c, answered[pk], totals[pk]) for pk, c in challenges.items()], answers
+    progress = [ChallengeProgress(c, answered[pk], totals[pk]) for pk, c in challenges.items()]
+    return progress, load_answers(assessment, in_challenge)
 
 
 def _row(practice: Practice, answer: Answer | None, version: str) -> PracticeRow:
