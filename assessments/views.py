@@ -190,14 +190,16 @@ def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_s
         raise Http404("No such practice")
     if not request.htmx:
         return redirect(assessment.get_absolute_url())
-    # The stored answer is the form's initial: an unchanged card is redrawn from it, not left blank.
-    [form] = _answer_forms(assessment, [practice], request.POST, load_answers(assessment, [practice.pk]))
+    [form] = _answer_forms(assessment, [practice], request.POST)
     progress_badge = ""
     if assessment.is_submitted:
         form.save_error = "Not saved: this assessment has been submitted. A team lead can reopen it."
     elif form.is_valid():
         inputs = [form.to_answer_input()] if form.has_changed() else []
         result = services.save_answers(assessment=assessment, user=request.user, answers=inputs)
+        if not inputs:
+            # Nothing changed (leaving a notes field still sends a save): redraw the stored answer, not a blank card.
+            form.initial = PracticeAnswerForm.initial_from(load_answers(assessment, [practice.pk]).get(practice.pk))
         form = _rebind_after_save(form, result, assessment)
         if inputs:
             progress_badge = _progress_badge(assessment, challenge)
