@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from playbook.rules import TOP_LEVEL
+
 # Colours: text #212529, grid #ced4da, values #0b5ed7, targets #495057 (written out in the markup below).
 LINE_HEIGHT = 15
 # A generous average width of a 12px sans-serif character, to reserve room for labels.
@@ -125,7 +127,7 @@ def _radar_label(x: float, y: float, angle: float, lines: list[str]) -> SafeStri
 def radar_svg(
     axes: Sequence[RadarAxis],
     *,
-    max_level: int = 4,
+    max_level: int = TOP_LEVEL,
     size: int = 360,
     title: str = "Maturity by challenge",
     id_prefix: str = "radar",
@@ -257,7 +259,7 @@ def trend_svg(
     series: Sequence[TrendSeries],
     labels: Sequence[str],
     *,
-    max_level: int = 4,
+    max_level: int = TOP_LEVEL,
     width: int = 640,
     height: int = 260,
     title: str = "Levels over time",

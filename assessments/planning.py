@@ -2,7 +2,7 @@
 
 Rules:
 - Each challenge has a target level: the lead's choice, or by default one level
-  above its current level (at most 4). A challenge without a level yet aims at 1.
+  above its current level (at most the top level). A challenge without a level yet aims at 1.
 - Every answered, applicable practice whose level is below its challenge's target
   becomes a plan item: the step from its current level to the next one, with
   the guidance section that explains it.
@@ -23,15 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from assessments.scoring import AssessmentScore
-
-MAX_LEVEL = 4
-
-
-@dataclass(frozen=True)
-class NextStep:
-    text: str
-    effort: str
-    impact: str
+from playbook.rules import TOP_LEVEL, NextStep
 
 
 @dataclass(frozen=True)
@@ -67,12 +59,12 @@ class PlanItem:
         return self.target_level - self.current_level
 
 
-def default_target(level: int | None) -> int:
-    return 1 if level is None else min(level + 1, MAX_LEVEL)
+def default_target(level: int | None, top_level: int = TOP_LEVEL) -> int:
+    return 1 if level is None else min(level + 1, top_level)
 
 
-def resolve_targets(score: AssessmentScore, chosen: Mapping[str, int]) -> dict[str, int]:
-    return {c.slug: chosen.get(c.slug, default_target(c.level)) for c in score.challenges}
+def resolve_targets(score: AssessmentScore, chosen: Mapping[str, int], top_level: int = TOP_LEVEL) -> dict[str, int]:
+    return {c.slug: chosen.get(c.slug, default_target(c.level, top_level)) for c in score.challenges}
 
 
 def plan_remediation(

@@ -15,7 +15,6 @@ from assessments.comparison import ActionOutcome, ActionRecord, PracticeLevel, a
 from assessments.models import Action, Answer, Assessment
 from assessments.planning import (
     Horizon,
-    NextStep,
     PlanItem,
     PracticeGuide,
     group_by_horizon,
@@ -27,10 +26,10 @@ from assessments.scoring import (
     ChallengeAnswers,
     ChallengeScore,
     PracticeAnswer,
-    ScoringRules,
     score_assessment,
 )
 from playbook.models import AnswerOption, Challenge, GuidanceSection, PlaybookVersion, Practice
+from playbook.rules import NextStep, ScoringRules
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ class AssessmentResults:
 
 
 def rules_for(playbook: PlaybookVersion) -> ScoringRules:
-    return ScoringRules(**playbook.scoring)
+    return ScoringRules(**{"top_level": len(playbook.level_names) - 1} | playbook.scoring)
 
 
 def guidance_url(playbook_version: str, challenge_slug: str, guidance_slug: str) -> str:
@@ -237,8 +236,9 @@ def build_results(assessment: Assessment) -> AssessmentResults:
     playbook = assessment.playbook
     grouped = _group_by_challenge(load_practices(playbook))
     answers = load_answers(assessment)
-    score = score_assessment(_challenge_answers(grouped, answers), rules_for(playbook))
-    targets = resolve_targets(score, assessment.targets)
+    rules = rules_for(playbook)
+    score = score_assessment(_challenge_answers(grouped, answers), rules)
+    targets = resolve_targets(score, assessment.targets, rules.top_level)
     rows = {
         challenge.slug: tuple(_row(p, answers.get(p.pk), playbook.version) for p in practices)
         for challenge, practices in grouped

@@ -26,16 +26,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from playbook.rules import ScoringRules
+
 # Scores are compared after rounding so that 2.9999999 from float sums stays 3.0.
 SCORE_DECIMALS = 6
-
-
-@dataclass(frozen=True)
-class ScoringRules:
-    min_answered_fraction: float = 0.75
-    critical_at_or_below: int = 1
-    flagged_level_cap: int = 1
-    overall_max_above_weakest: int = 1
 
 
 @dataclass(frozen=True)
@@ -74,7 +68,7 @@ class ChallengeScore:
     levels_needed: int  # how many of those the level needs
     flagged: tuple[str, ...]  # slugs of critical practices at a risky level
     held_back_by: tuple[str, ...]  # answered practices below the challenge's average, lowest first
-    strengths: tuple[str, ...]  # practices answered at level 3 or 4
+    strengths: tuple[str, ...]  # practices answered at the two highest levels
 
     @property
     def has_enough_answers(self) -> bool:
@@ -120,7 +114,7 @@ def score_challenge(challenge: ChallengeAnswers, rules: ScoringRules) -> Challen
     applicable = [p for p in challenge.practices if not p.not_applicable]
     levelled = [p for p in applicable if p.level is not None]
     flagged = tuple(p.slug for p in levelled if p.is_critical and p.level <= rules.critical_at_or_below)
-    strengths = tuple(p.slug for p in levelled if p.level >= 3)
+    strengths = tuple(p.slug for p in levelled if p.level >= rules.strength_from)
     score = level = None
     held_back_by: tuple[str, ...] = ()
     if levelled:

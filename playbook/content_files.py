@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-LEVELS = (0, 1, 2, 3, 4)
-STEP_LEVELS = (0, 1, 2, 3)
+from playbook.rules import LEVELS, STEP_LEVELS, NextStep, ScoringRules
+
 RATINGS = ("low", "medium", "high")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$")
@@ -44,13 +44,6 @@ class ReferenceContent:
 
 
 @dataclass(frozen=True)
-class NextStepContent:
-    step: str
-    effort: str
-    impact: str
-
-
-@dataclass(frozen=True)
 class PracticeContent:
     slug: str
     title: str
@@ -59,7 +52,7 @@ class PracticeContent:
     is_critical: bool
     not_applicable_rule: str
     options: tuple[str, ...]  # index = level
-    next_steps: tuple[NextStepContent, ...]  # index = level it leads from
+    next_steps: tuple[NextStep, ...]  # index = level it leads from
     guidance: tuple[str, ...]
 
 
@@ -86,20 +79,12 @@ class ChallengeContent:
 
 
 @dataclass(frozen=True)
-class ScoringContent:
-    min_answered_fraction: float
-    critical_at_or_below: int
-    flagged_level_cap: int
-    overall_max_above_weakest: int
-
-
-@dataclass(frozen=True)
 class PlaybookContent:
     version: str
     title: str
     content_hash: str
     level_names: tuple[str, ...]
-    scoring: ScoringContent
+    scoring: ScoringRules
     scoring_method: str
     references: tuple[ReferenceContent, ...]
     challenges: tuple[ChallengeContent, ...]
@@ -221,7 +206,7 @@ def _read_practice(reader: _Reader) -> PracticeContent:
         for name, rating in (("effort", effort), ("impact", impact)):
             if rating not in RATINGS:
                 raise step.fail(f"{name} {rating!r} must be one of {', '.join(RATINGS)}")
-        next_steps.append(NextStepContent(step.text("step"), effort, impact))
+        next_steps.append(NextStep(step.text("step"), effort, impact))
     return PracticeContent(
         slug=slug,
         title=reader.text("title"),
@@ -337,11 +322,12 @@ def read_playbook(root: Path) -> PlaybookContent:
         title=manifest.text("title"),
         content_hash=_hash_files(root, [manifest_path, *reference_paths, *challenge_paths]),
         level_names=tuple(str(level_names[level]) for level in LEVELS),
-        scoring=ScoringContent(
+        scoring=ScoringRules(
             min_answered_fraction=float(fraction),
             critical_at_or_below=scoring.integer("critical_at_or_below", 0, 3),
             flagged_level_cap=scoring.integer("flagged_level_cap", 0, 4),
             overall_max_above_weakest=scoring.integer("overall_max_above_weakest", 0, 4),
+            top_level=LEVELS[-1],
         ),
         scoring_method=manifest.text("scoring_method"),
         references=tuple(references.values()),

@@ -8,7 +8,6 @@ and scoring for ever. Edit the content files, not these rows.
 from django.db import models
 from django.urls import reverse
 
-LEVELS = range(5)
 EFFORT_CHOICES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 
 

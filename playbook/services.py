@@ -94,7 +94,7 @@ def publish_playbook(*, content: PlaybookContent) -> PublishOutcome:
                     practice=practice,
                     level=level,
                     description=description,
-                    next_step=steps[level].step if level < len(steps) else "",
+                    next_step=steps[level].text if level < len(steps) else "",
                     next_step_effort=steps[level].effort if level < len(steps) else "",
                     next_step_impact=steps[level].impact if level < len(steps) else "",
                 )

@@ -7,12 +7,11 @@ from assessments.models import Membership, Organisation, Role, Team
 from playbook.content_files import (
     ChallengeContent,
     GuidanceContent,
-    NextStepContent,
     PlaybookContent,
     PracticeContent,
     ReferenceContent,
-    ScoringContent,
 )
+from playbook.rules import NextStep, ScoringRules
 from playbook.services import publish_playbook
 
 PASSWORD = "correct-horse-battery"
@@ -61,7 +60,7 @@ def synthetic_playbook_content(*, version: str = "test-1", challenges: int = 5, 
         title="Synthetic playbook",
         content_hash=f"hash-{version}-{challenges}-{practices}",
         level_names=("Absent", "Initial", "Repeatable", "Managed", "Optimised"),
-        scoring=ScoringContent(0.75, 1, 1, 1),
+        scoring=ScoringRules(0.75, 1, 1, 1),
         scoring_method="Weighted mean, rounded down.",
         references=(reference,),
         challenges=tuple(
@@ -82,9 +81,7 @@ def synthetic_playbook_content(*, version: str = "test-1", challenges: int = 5, 
                         is_critical=p == 1,
                         not_applicable_rule="Only without an endpoint." if p == 2 else "",
                         options=tuple(f"Practice {c}.{p} at level {level}" for level in range(5)),
-                        next_steps=tuple(
-                            NextStepContent(f"Step {c}.{p} from {level}", "low", "high") for level in range(4)
-                        ),
+                        next_steps=tuple(NextStep(f"Step {c}.{p} from {level}", "low", "high") for level in range(4)),
                         guidance=(f"guide-{c}-{p}",),
                     )
                     for p in range(1, practices + 1)

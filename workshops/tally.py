@@ -14,7 +14,8 @@ disagrees, and a suggestion of level 1.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-LEVELS = range(5)
+from playbook.rules import LEVELS
+
 DISAGREEMENT_SPREAD = 2
 
 

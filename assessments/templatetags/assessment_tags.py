@@ -23,7 +23,8 @@ def score_display(score: float | None) -> str:
 def radar_chart(results) -> str:
     """The challenge radar of an assessment; the results page and the PDF show the same SVG."""
     axes = [RadarAxis(c.challenge.title, c.score.score, c.target) for c in results.challenges]
-    return radar_svg(axes, title=f"Maturity by challenge: {results.assessment.title}")
+    top_level = len(results.playbook.level_names) - 1
+    return radar_svg(axes, max_level=top_level, title=f"Maturity by challenge: {results.assessment.title}")
 
 
 HORIZONS = {

@@ -2,7 +2,6 @@
 
 from assessments.planning import (
     Horizon,
-    NextStep,
     PlanItem,
     PracticeGuide,
     default_target,
@@ -11,7 +10,8 @@ from assessments.planning import (
     plan_remediation,
     resolve_targets,
 )
-from assessments.scoring import ChallengeAnswers, PracticeAnswer, ScoringRules, score_assessment
+from assessments.scoring import ChallengeAnswers, PracticeAnswer, score_assessment
+from playbook.rules import NextStep, ScoringRules
 
 RULES = ScoringRules()
 

@@ -1,6 +1,7 @@
 """Scoring rules on hand-built cases. No database: any query would fail these tests."""
 
-from assessments.scoring import ChallengeAnswers, PracticeAnswer, ScoringRules, score_assessment, score_challenge
+from assessments.scoring import ChallengeAnswers, PracticeAnswer, score_assessment, score_challenge
+from playbook.rules import ScoringRules
 
 RULES = ScoringRules(
     min_answered_fraction=0.75, critical_at_or_below=1, flagged_level_cap=1, overall_max_above_weakest=1

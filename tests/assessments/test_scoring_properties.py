@@ -5,7 +5,8 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.scoring import ChallengeAnswers, PracticeAnswer, ScoringRules, score_assessment, score_challenge
+from assessments.scoring import ChallengeAnswers, PracticeAnswer, score_assessment, score_challenge
+from playbook.rules import ScoringRules
 
 RULES = ScoringRules()
 
