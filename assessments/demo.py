@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import ActionStatus, Assessment, Membership, NotApplicableReason, Organisation, Role, Team
-from assessments.results import build_results, load_practices
+from assessments.results import build_results
 from playbook.models import PlaybookVersion
+from playbook.published import load_practices
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo data only, refused when DEBUG is off
 # Levels given to the practices of each challenge, in order: a plausible, uneven team.

@@ -70,7 +70,7 @@ def export_json(results: AssessmentResults, *, site_url: str) -> dict:
             "submitted_at": _iso(assessment.submitted_at),
             "playbook_version": results.playbook.version,
         },
-        "scoring": {**asdict(rules_for(results.playbook)), "level_names": level_names},
+        "scoring": _scoring(results, level_names),
         "overall": {
             "score": _round(results.score.score),
             "level": results.score.level,
@@ -179,6 +179,12 @@ def export_csv(results: AssessmentResults, *, site_url: str) -> str:
                 ]
             )
     return buffer.getvalue()
+
+
+def _scoring(results: AssessmentResults, level_names: list[str]) -> dict:
+    rules = asdict(rules_for(results.playbook))
+    del rules["top_level"]  # the level names below say it
+    return {**rules, "level_names": level_names}
 
 
 def _plan_ranks(plan: tuple[PlanItem, ...]) -> dict[tuple[str, str], int]:

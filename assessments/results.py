@@ -6,10 +6,7 @@ results page, the questionnaire and the PDF show.
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-
-from django.db.models import Prefetch
-from django.urls import reverse
+from functools import cached_property
 
 from assessments.comparison import ActionOutcome, ActionRecord, PracticeLevel, action_outcomes
 from assessments.models import Action, Answer, Assessment
@@ -29,6 +26,7 @@ from assessments.scoring import (
     score_assessment,
 )
 from playbook.models import AnswerOption, Challenge, GuidanceSection, PlaybookVersion, Practice
+from playbook.published import guidance_url, load_practices
 from playbook.rules import NextStep, ScoringRules
 
 
@@ -111,38 +109,6 @@ class AssessmentResults:
 
 def rules_for(playbook: PlaybookVersion) -> ScoringRules:
     return ScoringRules(**{"top_level": len(playbook.level_names) - 1} | playbook.scoring)
-
-
-def guidance_url(playbook_version: str, challenge_slug: str, guidance_slug: str) -> str:
-    return f"{_challenge_url(playbook_version, challenge_slug)}#{guidance_slug}"
-
-
-@lru_cache(maxsize=512)
-def _challenge_url(playbook_version: str, challenge_slug: str) -> str:
-    return reverse("playbook:challenge", args=[playbook_version, challenge_slug])
-
-
-def load_practices(playbook: PlaybookVersion, challenge: Challenge | None = None) -> list[Practice]:
-    """Practices with their challenge, options and guidance (three queries on first use).
-
-    A published playbook version never changes, so each process keeps what it loaded. The instances
-    are shared between requests and must only be read.
-    """
-    practices = _load_practices(playbook.pk, playbook.content_hash)
-    return [p for p in practices if challenge is None or p.challenge_id == challenge.pk]
-
-
-@lru_cache(maxsize=32)
-def _load_practices(playbook_id: int, content_hash: str) -> tuple[Practice, ...]:
-    return tuple(
-        Practice.objects.filter(challenge__playbook_id=playbook_id)
-        .select_related("challenge")
-        .prefetch_related(
-            Prefetch("options", queryset=AnswerOption.objects.order_by("level")),
-            Prefetch("guidance", queryset=GuidanceSection.objects.select_related("challenge")),
-        )
-        .order_by("challenge__order", "order")
-    )
 
 
 def load_answers(assessment: Assessment, practice_ids: Sequence[int] | None = None) -> dict[int, Answer]:

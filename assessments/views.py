@@ -25,9 +25,9 @@ from assessments.results import (
     build_results,
     earlier_action_outcomes,
     load_answers,
-    load_practices,
     load_progress,
 )
+from playbook.published import load_practices
 
 
 def _challenge_or_404(assessment: Assessment, slug: str):

@@ -31,8 +31,8 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Answer, Assessment, Membership, Organisation, Role, Team
-from assessments.results import load_practices
 from playbook.models import PlaybookVersion
+from playbook.published import load_practices
 from tests.factories import publish_synthetic_playbook
 from workshops import services as workshop_services
 from workshops.board import workshop_practices

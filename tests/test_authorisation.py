@@ -13,7 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments import services
 from assessments.access import CAPABILITIES, CONSULTANT, Capability
 from assessments.models import Role
-from assessments.results import build_results, load_practices
+from assessments.results import build_results
+from playbook.published import load_practices
 from tests.factories import MembershipFactory
 from workshops import services as workshop_services
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments import services
-from assessments.results import load_practices
+from playbook.published import load_practices
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

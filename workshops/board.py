@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from assessments.results import load_practices
 from playbook.models import Practice
+from playbook.published import load_practices
 from workshops.models import Ballot, Decision, Participant, Workshop
 from workshops.tally import Tally, VoteCount, tally_votes
 

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Action, Assessment
-from assessments.results import build_results, load_practices
+from assessments.results import build_results
+from playbook.published import load_practices
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ import pytest
 from assessments import services
 from assessments.exports import CSV_COLUMNS, EXPORT_SCHEMA_VERSION, export_csv, export_json
 from assessments.models import Assessment, NotApplicableReason
-from assessments.results import build_results, load_practices
+from assessments.results import build_results
+from playbook.published import load_practices
 
 pytestmark = pytest.mark.django_db
 

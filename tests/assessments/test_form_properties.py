@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from assessments.forms import NOT_APPLICABLE, PracticeAnswerForm
 from assessments.models import NOTES_MAX_LENGTH, NotApplicableReason
-from assessments.results import load_practices
+from playbook.published import load_practices
 
 pytestmark = pytest.mark.django_db
 LEVEL_VALUES = st.one_of(st.sampled_from(["", "0", "1", "2", "3", "4", NOT_APPLICABLE]), st.text(max_size=5))

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from assessments.models import Assessment, Status
-from assessments.results import build_results, load_practices
+from assessments.results import build_results
+from playbook.published import load_practices
 from tests.factories import PASSWORD
 from tests.pdf import pdf_links, pdf_text
 

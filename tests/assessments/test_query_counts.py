@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
-from assessments.results import load_practices
+from playbook.published import load_practices
 from tests.factories import publish_synthetic_playbook
 
 pytestmark = pytest.mark.django_db

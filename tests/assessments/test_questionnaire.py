@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from assessments import services
 from assessments.models import Answer, AnswerChange
-from assessments.results import load_practices
+from playbook.published import load_practices
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

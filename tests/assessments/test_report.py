@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from assessments import services
 from assessments.models import RenderedReport, ReportStatus
 from assessments.report import StaticFileFetcher, lay_out, render_report_html, request_report
-from assessments.results import build_results, load_practices
+from assessments.results import build_results
+from playbook.published import load_practices
 from tests.factories import publish_synthetic_playbook
 from tests.pdf import pdf_links, pdf_text
 

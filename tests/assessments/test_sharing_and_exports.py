@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import ShareLink
-from assessments.results import build_results, load_practices
+from assessments.results import build_results
+from playbook.published import load_practices
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from assessments import services
-from assessments.results import load_practices
+from playbook.published import load_practices
 from tests.browser.conftest import axe_violations
 from tests.factories import PASSWORD
 from workshops import services as workshop_services

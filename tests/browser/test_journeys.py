@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from assessments.results import load_practices
+from playbook.published import load_practices
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)

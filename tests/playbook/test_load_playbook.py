@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from assessments import services
-from assessments.results import build_results, load_practices
+from assessments.results import build_results
 from playbook.models import Challenge, PlaybookVersion, Practice
+from playbook.published import load_practices
 
 
 def run(*args) -> str:

@@ -210,7 +210,7 @@ def test_the_boards_query_count_does_not_grow_with_participants(client_for, lead
 
 def test_a_consultant_sees_the_organisation_heatmap_and_others_do_not(client_for, consultant, lead, team, playbook):
     from assessments import services as assessment_services
-    from assessments.results import load_practices
+    from playbook.published import load_practices
 
     assessment = assessment_services.create_assessment(team=team, user=lead, title="Scored")
     assessment_services.save_answers(
