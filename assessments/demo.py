@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import services
+from assessments import services, tracking
 from assessments.models import ActionStatus, Assessment, Membership, NotApplicableReason, Organisation, Role, Team
 from assessments.results import build_results
 from playbook.models import PlaybookVersion
@@ -72,8 +72,8 @@ def _track_first_actions(assessment: Assessment, lead, *, owner) -> None:
     plan = build_results(assessment).plan[:3]
     progress = [(ActionStatus.DONE, -30), (ActionStatus.DOING, 14), (ActionStatus.TODO, 45)]
     for item, (status, due_in_days) in zip(plan, progress, strict=False):
-        action = services.track_action(assessment=assessment, item=item, user=lead)
-        services.update_action(
+        action = tracking.track_action(assessment=assessment, item=item, user=lead)
+        tracking.update_action(
             action=action, owner=owner, due_date=date.today() + timedelta(days=due_in_days), status=status
         )
 

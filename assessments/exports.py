@@ -13,7 +13,6 @@ Guidance links are made absolute by prefixing the `site_url` the caller passes.
 
 import csv
 import io
-from dataclasses import asdict
 from datetime import datetime
 
 from assessments.planning import PlanItem
@@ -182,9 +181,7 @@ def export_csv(results: AssessmentResults, *, site_url: str) -> str:
 
 
 def _scoring(results: AssessmentResults, level_names: list[str]) -> dict:
-    rules = asdict(rules_for(results.playbook))
-    del rules["top_level"]  # the level names below say it
-    return {**rules, "level_names": level_names}
+    return {**rules_for(results.playbook).as_published(), "level_names": level_names}
 
 
 def _plan_ranks(plan: tuple[PlanItem, ...]) -> dict[tuple[str, str], int]:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from assessments import access, services
+from assessments import access, sharing
 from assessments.access import Capability
 from assessments.forms import ShareLinkForm
 from assessments.models import Assessment, ShareLink
@@ -18,7 +18,7 @@ from assessments.views import report_response
 
 def _link_rows(request: HttpRequest, assessment: Assessment) -> list[tuple[ShareLink, str]]:
     return [
-        (link, request.build_absolute_uri(reverse("assessments:shared_results", args=[services.share_token(link)])))
+        (link, request.build_absolute_uri(reverse("assessments:shared_results", args=[sharing.share_token(link)])))
         for link in assessment.share_links.all()
     ]
 
@@ -31,8 +31,8 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ShareLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_share_link(assessment=assessment, user=request.user, **form.cleaned_data)
-        except services.NotSubmitted:
+            sharing.create_share_link(assessment=assessment, user=request.user, **form.cleaned_data)
+        except sharing.NotSubmitted:
             messages.error(request, "Only a submitted assessment can be shared.")
             return redirect(assessment)
         messages.success(request, f"Share link for {form.cleaned_data['label']} created; copy it from the list.")
@@ -56,13 +56,13 @@ def revoke(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
     link = ShareLink.objects.filter(assessment=assessment, pk=link_id).first()
     if link is None:
         raise Http404("No such share link")
-    services.revoke_share_link(link=link)
+    sharing.revoke_share_link(link=link)
     messages.success(request, f"The link for {link.label} no longer works.")
     return redirect(assessment)
 
 
 def _shared_or_404(token: str) -> ShareLink:
-    link = services.active_share_link(token)
+    link = sharing.active_share_link(token)
     if link is None:
         raise Http404("This link has expired, was revoked, or is not valid.")
     return link

@@ -1,25 +1,24 @@
 from django.urls import path
 
-from assessments import share_views, team_views, views
+from assessments import action_views, member_views, organisation_views, share_views, team_views, views
 
 app_name = "assessments"
 urlpatterns = [
     path("", team_views.home, name="home"),
-    path("session/", team_views.session_status, name="session"),
     path("teams/<int:team_id>/", team_views.team_detail, name="team"),
-    path("teams/<int:team_id>/members/", team_views.members, name="members"),
-    path("teams/<int:team_id>/members/<int:membership_id>/remove/", team_views.remove_member, name="remove_member"),
+    path("teams/<int:team_id>/members/", member_views.members, name="members"),
+    path("teams/<int:team_id>/members/<int:membership_id>/remove/", member_views.remove_member, name="remove_member"),
     path(
         "teams/<int:team_id>/invitations/<int:invitation_id>/revoke/",
-        team_views.revoke_invitation,
+        member_views.revoke_invitation,
         name="revoke_invitation",
     ),
-    path("teams/<int:team_id>/actions/", team_views.actions, name="actions"),
-    path("teams/<int:team_id>/actions/<int:action_id>/", team_views.update_action, name="update_action"),
+    path("teams/<int:team_id>/actions/", action_views.actions, name="actions"),
+    path("teams/<int:team_id>/actions/<int:action_id>/", action_views.update_action, name="update_action"),
     path("teams/<int:team_id>/history/", team_views.history, name="history"),
     path("teams/<int:team_id>/compare/", team_views.compare, name="compare"),
-    path("organisations/<slug:slug>/", team_views.organisation_overview, name="organisation"),
-    path("invitations/<str:token>/", team_views.accept_invitation, name="accept_invitation"),
+    path("organisations/<slug:slug>/", organisation_views.organisation_overview, name="organisation"),
+    path("invitations/<str:token>/", member_views.accept_invitation, name="accept_invitation"),
     path("assessments/<int:pk>/", views.overview, name="overview"),
     path("assessments/<int:pk>/challenges/<slug:challenge_slug>/", views.questionnaire, name="questionnaire"),
     path(

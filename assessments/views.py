@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from assessments import access, exports, services
+from assessments import access, exports, services, sharing, tracking
 from assessments.access import Capability
 from assessments.forms import PracticeAnswerForm, ShareLinkForm, TargetsForm
 from assessments.models import Action, AnswerChange, Assessment, ReportStatus
@@ -83,7 +83,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     share_links = []
     if team_access.can_manage:
         share_links = [
-            (link, request.build_absolute_uri(reverse("assessments:shared_results", args=[services.share_token(link)])))
+            (link, request.build_absolute_uri(reverse("assessments:shared_results", args=[sharing.share_token(link)])))
             for link in assessment.share_links.all()
         ]
     return render(
@@ -295,7 +295,7 @@ def track_action(request: HttpRequest, pk: int, practice_slug: str) -> HttpRespo
     item = next((i for i in build_results(assessment).plan if i.practice_slug == practice_slug), None)
     if item is None:
         raise Http404("That practice is not in the plan")
-    services.track_action(assessment=assessment, item=item, user=request.user)
+    tracking.track_action(assessment=assessment, item=item, user=request.user)
     messages.success(request, f"Now tracking “{item.practice_title}” on the team's action list.")
     # Back to the same plan item: a lead usually tracks several in a row.
     return redirect(f"{reverse('assessments:results', args=[pk])}#plan-{item.practice_slug}")

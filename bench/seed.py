@@ -139,7 +139,7 @@ def main() -> None:
         "sizes": sizes,
         "urls": {
             "login": reverse("login"),
-            "session": reverse("assessments:session"),
+            "session": reverse("session"),
             "join": reverse("workshops:join"),
         },
         "workshop": {

@@ -1,5 +1,6 @@
 import sys
 
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -24,3 +25,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(exception, OperationalError | InterfaceError):
         return render(request, "503.html", status=503)
     return render(request, "500.html", status=500)
+
+
+@login_required
+@never_cache
+def session_status(request: HttpRequest) -> JsonResponse:
+    """Who is signed in and when the session ends; pages use it to warn before a long form times out."""
+    return JsonResponse(
+        {"username": request.user.get_username(), "expires_at": request.session.get_expiry_date().isoformat()}
+    )

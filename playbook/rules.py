@@ -5,7 +5,7 @@ and the pure scoring, planning and tally functions: the 0-4 level scale, the
 numbers of the scoring rules, and one step from a level to the next.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 # Every practice is answered on this scale; a playbook names each level (Absent ... Optimised).
 LEVELS = (0, 1, 2, 3, 4)
@@ -29,6 +29,12 @@ class ScoringRules:
     def strength_from(self) -> int:
         """Answers at the two highest levels (Managed and Optimised) are the team's strengths."""
         return self.top_level - 1
+
+    def as_published(self) -> dict:
+        """The numbers as a playbook's scoring block states them; the top level follows from its level names."""
+        values = asdict(self)
+        del values["top_level"]
+        return values
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 """Database writes for the playbook: publishing a content version."""
 
-from dataclasses import asdict
 from enum import StrEnum
 
 from django.db import transaction
@@ -41,7 +40,7 @@ def publish_playbook(*, content: PlaybookContent) -> PublishOutcome:
         title=content.title,
         content_hash=content.content_hash,
         level_names=list(content.level_names),
-        scoring=asdict(content.scoring),
+        scoring=content.scoring.as_published(),
         scoring_method=content.scoring_method,
         is_current=True,
     )

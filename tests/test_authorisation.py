@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments import services
+from assessments import membership, services, sharing, tracking
 from assessments.access import CAPABILITIES, CONSULTANT, Capability
 from assessments.models import Role
 from assessments.results import build_results
@@ -41,7 +41,7 @@ ROUTES: dict[str, list[Check]] = {
     "playbook:challenge": [Check("get", PUBLIC, 200)],
     "assessments:accept_invitation": [Check("get", PUBLIC, 200)],
     "assessments:home": [Check("get", "login", 200)],
-    "assessments:session": [Check("get", "login", 200)],
+    "session": [Check("get", "login", 200)],
     "assessments:team": [Check("get", Capability.VIEW, 200), Check("post", Capability.MANAGE, 302)],
     "assessments:members": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 200)],
     "assessments:remove_member": [Check("post", Capability.MANAGE, 302)],
@@ -98,8 +98,8 @@ ARGS = {
     "assessments:track_action": lambda w: [w.assessment.pk, w.practice.slug],
     "assessments:share_create": lambda w: [w.share_link.assessment_id],
     "assessments:share_revoke": lambda w: [w.share_link.assessment_id, w.share_link.pk],
-    "assessments:shared_results": lambda w: [services.share_token(w.share_link)],
-    "assessments:shared_report": lambda w: [services.share_token(w.share_link)],
+    "assessments:shared_results": lambda w: [sharing.share_token(w.share_link)],
+    "assessments:shared_report": lambda w: [sharing.share_token(w.share_link)],
     "assessments:organisation": lambda w: [w.team.organisation.slug],
     "workshops:create": lambda w: [w.assessment.pk],
     "workshops:facilitate": lambda w: [w.workshop.pk],
@@ -111,7 +111,7 @@ ARGS = {
     "workshops:ballot": lambda w: [w.workshop.join_code],
     "workshops:vote": lambda w: [w.workshop.join_code, w.practice.slug],
 }
-NO_ARGS = {"assessments:home", "assessments:session"}
+NO_ARGS = {"assessments:home", "session"}
 # Form data that a permitted visitor's request succeeds with.
 DATA = {
     ("assessments:team", "post"): {"title": "New"},
@@ -174,8 +174,8 @@ def _world(team, lead, playbook) -> World:
         assessment=assessment,
         challenge=challenge,
         practice=practice,
-        action=services.track_action(assessment=assessment, item=plan_item, user=lead),
-        invitation=services.invite(team=team, email="new@example.com", role=Role.MEMBER, invited_by=lead),
+        action=tracking.track_action(assessment=assessment, item=plan_item, user=lead),
+        invitation=membership.invite(team=team, email="new@example.com", role=Role.MEMBER, invited_by=lead),
         removable=MembershipFactory(team=team, role=Role.VIEWER),
         share_link=_shared_assessment_link(team, lead, assessment),
         workshop=workshop_services.create_workshop(
@@ -189,7 +189,7 @@ def _shared_assessment_link(team, lead, draft):
     submitted = services.create_assessment(team=team, user=lead, title="Shared", prefill_from=draft)
     services.submit_assessment(assessment=submitted, user=lead, challenges_without_level=[])
     submitted.refresh_from_db()
-    return services.create_share_link(assessment=submitted, label="Stakeholder", days=7, user=lead)
+    return sharing.create_share_link(assessment=submitted, label="Stakeholder", days=7, user=lead)
 
 
 def _args(name: str, world: World) -> list:

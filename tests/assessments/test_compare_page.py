@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from assessments import services
+from assessments import services, tracking
 from assessments.models import Action, Assessment
 from assessments.results import build_results
 from playbook.published import load_practices
@@ -64,7 +64,7 @@ def test_a_comparison_with_nothing_improved_says_so(client_for, team, lead):
 
 def test_action_outcomes_keep_the_action_title_apart_from_its_status(client_for, team, lead):
     earlier = make(team, lead, "Spring", 1, days_ago=90)
-    action = services.track_action(assessment=earlier, item=build_results(earlier).plan[0], user=lead)
+    action = tracking.track_action(assessment=earlier, item=build_results(earlier).plan[0], user=lead)
     Action.objects.filter(pk=action.pk).update(status="done")
     later = make(team, lead, "Summer", 3)
     page = compare(client_for(lead), team, earlier, later).text

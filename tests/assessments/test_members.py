@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services
+from assessments import membership
 from assessments.models import Invitation, Membership, Role
 from tests.factories import MembershipFactory, UserFactory
 
@@ -53,7 +53,7 @@ def test_an_invitation_emails_a_link_that_lets_a_new_person_sign_up_and_join(cli
 
 
 def test_a_weak_password_is_refused_and_nothing_is_created(client, team, lead):
-    invitation = services.invite(team=team, email="x@example.com", role=Role.MEMBER, invited_by=lead)
+    invitation = membership.invite(team=team, email="x@example.com", role=Role.MEMBER, invited_by=lead)
     link = reverse("assessments:accept_invitation", args=[invitation.token])
     response = client.post(link, {"username": "weak", "password1": "12345678", "password2": "12345678"})
     assert response.status_code == 200
@@ -63,7 +63,7 @@ def test_a_weak_password_is_refused_and_nothing_is_created(client, team, lead):
 
 
 def test_an_expired_invitation_says_so_and_cannot_be_used(client_for, team, lead, outsider):
-    invitation = services.invite(team=team, email="late@example.com", role=Role.MEMBER, invited_by=lead)
+    invitation = membership.invite(team=team, email="late@example.com", role=Role.MEMBER, invited_by=lead)
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     client = client_for(outsider)
     link = reverse("assessments:accept_invitation", args=[invitation.token])
@@ -73,7 +73,7 @@ def test_an_expired_invitation_says_so_and_cannot_be_used(client_for, team, lead
 
 
 def test_an_invitation_works_only_once(client_for, team, lead, outsider):
-    invitation = services.invite(team=team, email="once@example.com", role=Role.VIEWER, invited_by=lead)
+    invitation = membership.invite(team=team, email="once@example.com", role=Role.VIEWER, invited_by=lead)
     link = reverse("assessments:accept_invitation", args=[invitation.token])
     client = client_for(outsider)
     client.post(link)
@@ -121,8 +121,8 @@ def test_the_only_lead_cannot_be_demoted_and_the_form_keeps_what_was_typed(clien
 
 
 def test_a_lead_may_step_down_once_there_is_another_lead(team, lead, member):
-    services.add_member(team=team, user=member, role=Role.LEAD)
-    added = services.add_member(team=team, user=lead, role=Role.MEMBER)
+    membership.add_member(team=team, user=member, role=Role.LEAD)
+    added = membership.add_member(team=team, user=lead, role=Role.MEMBER)
     assert (added.previous_role, added.membership.role) == (Role.LEAD, Role.MEMBER)
 
 
@@ -139,7 +139,7 @@ def test_the_member_and_invitation_forms_give_their_role_fields_distinct_ids(cli
 
 
 def test_inviting_a_pending_address_again_refreshes_that_invitation_instead_of_adding_one(client_for, team, lead):
-    first = services.invite(team=team, email="twice@example.com", role=Role.MEMBER, invited_by=lead)
+    first = membership.invite(team=team, email="twice@example.com", role=Role.MEMBER, invited_by=lead)
     Invitation.objects.filter(pk=first.pk).update(expires_at=timezone.now() + timedelta(days=1))
     response = client_for(lead).post(
         reverse("assessments:members", args=[team.pk]),
@@ -155,7 +155,7 @@ def test_inviting_a_pending_address_again_refreshes_that_invitation_instead_of_a
 
 
 def test_accepting_an_invitation_closes_the_others_to_that_address(client_for, team, lead, outsider):
-    older = services.invite(team=team, email="dup@example.com", role=Role.MEMBER, invited_by=lead)
+    older = membership.invite(team=team, email="dup@example.com", role=Role.MEMBER, invited_by=lead)
     newer = Invitation.objects.create(
         team=team, email="DUP@example.com", role=Role.VIEWER, token="another-token", expires_at=older.expires_at
     )
@@ -177,7 +177,7 @@ def test_inviting_the_address_of_a_current_member_says_so_and_keeps_the_input(cl
 
 
 def test_a_lead_withdraws_a_pending_invitation_and_its_link_stops_working(client_for, client, team, lead):
-    invitation = services.invite(team=team, email="gone@example.com", role=Role.MEMBER, invited_by=lead)
+    invitation = membership.invite(team=team, email="gone@example.com", role=Role.MEMBER, invited_by=lead)
     response = client_for(lead).post(reverse("assessments:revoke_invitation", args=[team.pk, invitation.pk]))
     assert response.url == reverse("assessments:members", args=[team.pk])
     assert not Invitation.objects.exists()
@@ -186,7 +186,7 @@ def test_a_lead_withdraws_a_pending_invitation_and_its_link_stops_working(client
 
 
 def test_another_teams_lead_cannot_withdraw_an_invitation(client_for, team, lead):
-    invitation = services.invite(team=team, email="mine@example.com", role=Role.MEMBER, invited_by=lead)
+    invitation = membership.invite(team=team, email="mine@example.com", role=Role.MEMBER, invited_by=lead)
     other = MembershipFactory(role=Role.LEAD)
     response = client_for(other.user).post(
         reverse("assessments:revoke_invitation", args=[other.team.pk, invitation.pk])

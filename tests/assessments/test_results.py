@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import services
+from assessments import services, tracking
 from assessments.models import Action, ActionStatus, Status
 from assessments.results import build_results
 from playbook.published import load_practices
@@ -108,8 +108,8 @@ def test_a_tracked_action_shows_in_the_next_assessment_with_whether_it_moved(cli
 
 def test_an_actions_due_date_is_shown_in_the_date_input_and_kept_when_saved_again(client_for, team, lead):
     first = submitted(team, lead, "Spring", lambda p: 1)
-    action = services.track_action(assessment=first, item=build_results(first).plan[0], user=lead)
-    services.update_action(action=action, owner=None, due_date=date(2026, 12, 10), status=ActionStatus.DOING)
+    action = tracking.track_action(assessment=first, item=build_results(first).plan[0], user=lead)
+    tracking.update_action(action=action, owner=None, due_date=date(2026, 12, 10), status=ActionStatus.DOING)
     client = client_for(lead)
     page = client.get(reverse("assessments:actions", args=[team.pk])).text
     # A type="date" input shows nothing for any other format, and submitting it would clear the date.
@@ -128,9 +128,9 @@ def test_a_member_who_owns_an_action_reports_its_status_but_does_not_reassign_it
 ):
     first = submitted(team, lead, "Spring", lambda p: 1)
     plan = build_results(first).plan
-    owned = services.track_action(assessment=first, item=plan[0], user=lead)
-    services.update_action(action=owned, owner=member, due_date=date(2026, 12, 10), status=ActionStatus.TODO)
-    other = services.track_action(assessment=first, item=plan[1], user=lead)
+    owned = tracking.track_action(assessment=first, item=plan[0], user=lead)
+    tracking.update_action(action=owned, owner=member, due_date=date(2026, 12, 10), status=ActionStatus.TODO)
+    other = tracking.track_action(assessment=first, item=plan[1], user=lead)
     client = client_for(member)
     page = client.get(reverse("assessments:actions", args=[team.pk])).text
     assert f'name="action-{owned.pk}-status"' in page and f'name="action-{owned.pk}-owner"' not in page
@@ -148,14 +148,14 @@ def test_a_member_who_owns_an_action_reports_its_status_but_does_not_reassign_it
     assert (owned.status, owned.owner, owned.due_date) == (ActionStatus.DONE, member, date(2026, 12, 10))
     refused = {f"action-{other.pk}-status": ActionStatus.DONE}
     assert client.post(reverse("assessments:update_action", args=[team.pk, other.pk]), refused).status_code == 403
-    services.update_action(action=other, owner=viewer, due_date=None, status=ActionStatus.TODO)
+    tracking.update_action(action=other, owner=viewer, due_date=None, status=ActionStatus.TODO)
     viewer_post = client_for(viewer).post(reverse("assessments:update_action", args=[team.pk, other.pk]), refused)
     assert viewer_post.status_code == 403
 
 
 def test_an_action_owner_must_be_in_the_team(client_for, team, lead, outsider):
     first = submitted(team, lead, "Spring", lambda p: 1)
-    action = services.track_action(assessment=first, item=build_results(first).plan[0], user=lead)
+    action = tracking.track_action(assessment=first, item=build_results(first).plan[0], user=lead)
     response = client_for(lead).post(
         reverse("assessments:update_action", args=[team.pk, action.pk]),
         {f"action-{action.pk}-owner": outsider.pk, f"action-{action.pk}-status": "doing"},
@@ -170,7 +170,7 @@ def test_comparison_lists_improvements_regressions_and_action_outcomes(client_fo
     first = submitted(team, lead, "Spring", lambda p: 1)
     practices = load_practices(first.playbook)
     up, down = practices[0], practices[1]
-    services.track_action(
+    tracking.track_action(
         assessment=first, item=next(i for i in build_results(first).plan if i.practice_slug == up.slug), user=lead
     )
     second = submitted(team, lead, "Autumn", lambda p: 3 if p == up else 0 if p == down else 1)
@@ -219,11 +219,11 @@ def test_the_action_list_costs_the_same_queries_for_one_action_or_many(client_fo
     plan = build_results(first).plan
     client = client_for(lead)
     url = reverse("assessments:actions", args=[team.pk])
-    services.track_action(assessment=first, item=plan[0], user=lead)
+    tracking.track_action(assessment=first, item=plan[0], user=lead)
     with CaptureQueriesContext(connection) as one:
         assert member.username in client.get(url).text
     for item in plan[1:6]:
-        services.track_action(assessment=first, item=item, user=lead)
+        tracking.track_action(assessment=first, item=item, user=lead)
     with CaptureQueriesContext(connection) as six:
         client.get(url)
     assert len(six) == len(one)

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services
+from assessments import services, sharing
 from assessments.models import ShareLink
 from assessments.results import build_results
 from playbook.published import load_practices
@@ -32,7 +32,7 @@ def submitted(team, lead):
 
 
 def share_url(link, name="assessments:shared_results"):
-    return reverse(name, args=[services.share_token(link)])
+    return reverse(name, args=[sharing.share_token(link)])
 
 
 def test_a_lead_creates_a_share_link_listed_on_the_assessment_page(client_for, lead, submitted):
@@ -43,7 +43,7 @@ def test_a_lead_creates_a_share_link_listed_on_the_assessment_page(client_for, l
     page = client.get(submitted.get_absolute_url())
     # Tokens carry a timestamp, so the page's token is checked by what it opens, not compared as text.
     [token] = re.findall(r"/shared/([^/\"]+)/", page.text)
-    assert services.active_share_link(token) == link
+    assert sharing.active_share_link(token) == link
 
 
 def test_a_draft_cannot_be_shared(client_for, lead, team):
@@ -54,7 +54,7 @@ def test_a_draft_cannot_be_shared(client_for, lead, team):
 
 
 def test_a_stakeholder_without_an_account_reads_results_and_the_pdf_and_nothing_else(client, lead, submitted):
-    link = services.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
+    link = sharing.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
     page = client.get(share_url(link))
     assert page.status_code == 200
     assert "Remediation plan" in page.text and submitted.team.name in page.text
@@ -66,19 +66,19 @@ def test_a_stakeholder_without_an_account_reads_results_and_the_pdf_and_nothing_
 
 
 def test_revoked_expired_and_forged_links_open_nothing(client, lead, submitted):
-    revoked = services.create_share_link(assessment=submitted, label="A", days=7, user=lead)
-    services.revoke_share_link(link=revoked)
-    expired = services.create_share_link(assessment=submitted, label="B", days=7, user=lead)
+    revoked = sharing.create_share_link(assessment=submitted, label="A", days=7, user=lead)
+    sharing.revoke_share_link(link=revoked)
+    expired = sharing.create_share_link(assessment=submitted, label="B", days=7, user=lead)
     ShareLink.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    valid = services.create_share_link(assessment=submitted, label="C", days=7, user=lead)
-    forged = services.share_token(valid)[:-2] + "xx"
+    valid = sharing.create_share_link(assessment=submitted, label="C", days=7, user=lead)
+    forged = sharing.share_token(valid)[:-2] + "xx"
     for url in [share_url(revoked), share_url(expired), reverse("assessments:shared_results", args=[forged])]:
         assert client.get(url).status_code == 404
     assert client.get(reverse("assessments:shared_results", args=[str(valid.pk)])).status_code == 404
 
 
 def test_reopening_an_assessment_suspends_its_share_links(client, lead, submitted):
-    link = services.create_share_link(assessment=submitted, label="A", days=7, user=lead)
+    link = sharing.create_share_link(assessment=submitted, label="A", days=7, user=lead)
     services.reopen_assessment(assessment=submitted)
     assert client.get(share_url(link)).status_code == 404
 
@@ -124,9 +124,9 @@ def test_a_share_link_without_a_label_says_which_field_is_missing(client_for, le
 
 
 def test_the_overview_marks_links_of_a_reopened_assessment_as_suspended(client_for, lead, submitted):
-    services.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
-    revoked = services.create_share_link(assessment=submitted, label="Old", days=7, user=lead)
-    services.revoke_share_link(link=revoked)
+    sharing.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
+    revoked = sharing.create_share_link(assessment=submitted, label="Old", days=7, user=lead)
+    sharing.revoke_share_link(link=revoked)
     services.reopen_assessment(assessment=submitted)
     page = client_for(lead).get(submitted.get_absolute_url()).text
     assert "suspended while the assessment is reopened; works again once resubmitted" in page
@@ -134,8 +134,8 @@ def test_the_overview_marks_links_of_a_reopened_assessment_as_suspended(client_f
 
 
 def test_the_overview_warns_that_reopening_suspends_working_share_links(client_for, lead, submitted):
-    services.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
-    services.create_share_link(assessment=submitted, label="Auditor", days=7, user=lead)
+    sharing.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
+    sharing.create_share_link(assessment=submitted, label="Auditor", days=7, user=lead)
     page = client_for(lead).get(submitted.get_absolute_url()).text
     assert "Reopening this assessment suspends its 2 working share links until it is submitted again." in page
     assert "suspended while" not in page

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from assessments import services
+from assessments import membership, services, sharing, tracking
 from playbook.published import load_practices
 from tests.browser.conftest import axe_violations
 from tests.factories import PASSWORD
@@ -28,20 +28,20 @@ def world(team, lead, playbook, consultant):
     )
     services.submit_assessment(assessment=submitted, user=lead, challenges_without_level=[])
     submitted.refresh_from_db()
-    services.track_action(assessment=submitted, item=services_plan_first(submitted), user=lead)
+    tracking.track_action(assessment=submitted, item=services_plan_first(submitted), user=lead)
     draft = services.create_assessment(team=team, user=lead, title="Draft", prefill_from=submitted)
     workshop = workshop_services.create_workshop(
         assessment=draft, user=lead, title="Scan room", challenge_slugs=[playbook.challenges.first().slug], hours=1
     )
     workshop_services.move_room(workshop=workshop, practice=practices[0])
-    link = services.create_share_link(assessment=submitted, label="Board", days=3, user=lead)
-    invitation = services.invite(team=team, email="new@example.com", role="member", invited_by=lead)
+    link = sharing.create_share_link(assessment=submitted, label="Board", days=3, user=lead)
+    invitation = membership.invite(team=team, email="new@example.com", role="member", invited_by=lead)
     return {
         "team": team,
         "submitted": submitted,
         "draft": draft,
         "workshop": workshop,
-        "share": services.share_token(link),
+        "share": sharing.share_token(link),
         "invitation": invitation.token,
         "challenge": playbook.challenges.first().slug,
         "version": playbook.version,

@@ -1,0 +1,68 @@
+"""The team's tracked actions: everyone reads them, leads assign them, owners report progress."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import Truncator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from assessments import access, tracking
+from assessments.forms import ActionForm
+from assessments.models import Action
+
+
+def _may_update(action: Action, user, team_access) -> bool:
+    """Leads update any action; a member updates the status of an action they own."""
+    return team_access.can_manage or (team_access.can_answer and action.owner_id == user.pk)
+
+
+def _action_forms(team, user, team_access, data=None, only: Action | None = None) -> list[ActionForm]:
+    """The team's action forms; with `only`, the posted one first and the others fresh."""
+    members = {u.pk: u for u in get_user_model().objects.filter(memberships__team=team).order_by("username")}
+
+    def form_for(action, data=None):
+        form = ActionForm(
+            data,
+            instance_action=action,
+            members=members,
+            prefix=f"action-{action.pk}",
+            status_only=not team_access.can_manage,
+        )
+        form.editable = _may_update(action, user, team_access)
+        return form
+
+    forms = [form_for(a) for a in Action.objects.filter(team=team).select_related("owner", "assessment") if a != only]
+    if only is not None:
+        forms.insert(0, form_for(only, data))
+    return forms
+
+
+@login_required
+@never_cache
+def actions(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, team_access = access.get_team(request.user, team_id)
+    context = {"team": team, "access": team_access, "forms": _action_forms(team, request.user, team_access)}
+    return render(request, "assessments/team_actions.html", context)
+
+
+@login_required
+@require_POST
+def update_action(request: HttpRequest, team_id: int, action_id: int) -> HttpResponse:
+    team, team_access = access.get_team(request.user, team_id)
+    action = Action.objects.filter(team=team, pk=action_id).first()
+    if action is None:
+        raise Http404("No such action")
+    if not _may_update(action, request.user, team_access):
+        raise PermissionDenied("Only a team lead or the action's owner may update it")
+    forms = _action_forms(team, request.user, team_access, request.POST, only=action)
+    if forms[0].is_valid():
+        changes = {"owner": action.owner, "due_date": action.due_date} | forms[0].cleaned_data
+        tracking.update_action(action=action, **changes)
+        messages.success(request, f"Updated “{Truncator(action.title).words(10)}”.")
+        return redirect("assessments:actions", team_id)
+    messages.error(request, "The action was not updated; see the message beside it.")
+    return render(request, "assessments/team_actions.html", {"team": team, "access": team_access, "forms": forms})

@@ -1,0 +1,150 @@
+"""Team members and invitations: a lead adds, removes and invites people; invitees accept by link."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.timezone import localtime
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from assessments import access, membership
+from assessments.access import Capability
+from assessments.forms import InvitationForm, MemberForm
+from assessments.models import Invitation, Membership, Role
+
+
+def _member_added_message(added: membership.MemberAdded, team) -> str:
+    """Says plainly when adding someone changed the role they already had."""
+    username, role = added.membership.user.get_username(), added.membership.get_role_display()
+    if added.previous_role is None:
+        return f"{username} is now in {team.name} as a {role}."
+    if added.previous_role == added.membership.role:
+        return f"{username} was already a {role} in {team.name}; nothing changed."
+    return f"{username} was a {Role(added.previous_role).label} and is now a {role} in {team.name}."
+
+
+def _add_member(request: HttpRequest, team, form: MemberForm) -> bool:
+    """True once the user is in the team; otherwise the form carries the reason."""
+    user = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
+    if user is None:
+        form.add_error("username", "No user has that username; invite them by email instead.")
+        return False
+    try:
+        added = membership.add_member(team=team, user=user, role=form.cleaned_data["role"])
+    except membership.LastLead:
+        form.add_error("role", f"{user.get_username()} is the only team lead; make someone else a lead first.")
+        return False
+    messages.success(request, _member_added_message(added, team))
+    return True
+
+
+def _invite(request: HttpRequest, team, form: InvitationForm) -> bool:
+    """True once the invitation is sent (or sent again); otherwise the form carries the reason."""
+    email = form.cleaned_data["email"]
+    resending = membership.pending_invitations(team=team, email=email).exists()
+    try:
+        invitation = membership.invite(team=team, email=email, role=form.cleaned_data["role"], invited_by=request.user)
+    except membership.AlreadyMember as error:
+        form.add_error("email", f"{email} belongs to {error.username}, who is already in {team.name}.")
+        return False
+    link = request.build_absolute_uri(reverse("assessments:accept_invitation", args=[invitation.token]))
+    membership.send_invitation(invitation=invitation, link=link)
+    sent = "sent again" if resending else "sent"
+    until = date_format(localtime(invitation.expires_at), "j M Y")
+    messages.success(request, f"Invitation {sent} to {invitation.email}; the link works until {until}.")
+    return True
+
+
+@login_required
+@never_cache
+def members(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, team_access = access.get_team(request.user, team_id, Capability.MANAGE)
+    member_form, invite_form = MemberForm(), InvitationForm()
+    if request.method == "POST" and "add" in request.POST:
+        member_form = MemberForm(request.POST)
+        if member_form.is_valid() and _add_member(request, team, member_form):
+            return redirect("assessments:members", team_id)
+    elif request.method == "POST" and "invite" in request.POST:
+        invite_form = InvitationForm(request.POST)
+        if invite_form.is_valid() and _invite(request, team, invite_form):
+            return redirect("assessments:members", team_id)
+    return render(
+        request,
+        "assessments/team_members.html",
+        {
+            "team": team,
+            "access": team_access,
+            "memberships": team.memberships.select_related("user"),
+            "invitations": team.invitations.filter(accepted_at__isnull=True),
+            "member_form": member_form,
+            "invite_form": invite_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
+    team, _ = access.get_team(request.user, team_id, Capability.MANAGE)
+    member = Membership.objects.filter(team=team, pk=membership_id).select_related("user").first()
+    if member is None:
+        raise Http404("No such member")
+    username = member.user.get_username()
+    if member.user_id == request.user.pk:
+        messages.error(request, "You cannot remove yourself; ask another lead.")
+        return redirect("assessments:members", team_id)
+    try:
+        membership.remove_member(membership=member)
+    except membership.LastLead:
+        messages.error(request, f"{username} is the only team lead; make someone else a lead first.")
+    else:
+        messages.success(request, f"Removed {username} from {team.name}.")
+    return redirect("assessments:members", team_id)
+
+
+@login_required
+@require_POST
+def revoke_invitation(request: HttpRequest, team_id: int, invitation_id: int) -> HttpResponse:
+    team, _ = access.get_team(request.user, team_id, Capability.MANAGE)
+    invitation = Invitation.objects.filter(team=team, pk=invitation_id, accepted_at__isnull=True).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    membership.revoke_invitation(invitation=invitation)
+    messages.success(request, f"The invitation to {invitation.email} is withdrawn; its link no longer works.")
+    return redirect("assessments:members", team_id)
+
+
+@never_cache
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the token is the credential. A new user picks a username and password here."""
+    invitation = Invitation.objects.select_related("team").filter(token=token, accepted_at__isnull=True).first()
+    signup_form = None
+    if invitation is not None and request.method == "POST":
+        if request.user.is_authenticated:
+            user = request.user
+        else:
+            signup_form = UserCreationForm(request.POST)
+            user = signup_form.save() if signup_form.is_valid() else None
+        if user is not None:
+            try:
+                membership.accept_invitation(token=token, user=user)
+            except membership.InvitationInvalid as error:
+                messages.error(request, str(error))
+                return redirect("assessments:home" if request.user.is_authenticated else "login")
+            if not request.user.is_authenticated:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {invitation.team.name}.")
+            return redirect(invitation.team)
+    elif invitation is not None and not request.user.is_authenticated:
+        signup_form = UserCreationForm()
+    return render(
+        request,
+        "assessments/invitation_accept.html",
+        {"invitation": invitation, "signup_form": signup_form, "expired": invitation and invitation.is_expired},
+        status=200 if invitation else 404,
+    )

@@ -1,0 +1,41 @@
+"""An organisation's overview for its consultants."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from assessments.models import Assessment, Status
+from assessments.results import score_many
+
+
+@login_required
+@never_cache
+def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    """A consultant's heatmap: each team's latest submitted levels by challenge."""
+    organisation = request.user.consulting_organisations.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404("No such organisation")
+    teams = list(organisation.teams.all())
+    latest: dict[int, Assessment] = {}
+    for assessment in (
+        Assessment.objects.filter(team__in=teams, status=Status.SUBMITTED)
+        .select_related("playbook")
+        .order_by("team_id", "-submitted_at")
+    ):
+        latest.setdefault(assessment.team_id, assessment)
+    scores = score_many(list(latest.values()))
+    columns: dict[str, str] = {}
+    for score in scores.values():
+        for challenge in score.challenges:
+            columns.setdefault(challenge.slug, challenge.title)
+    rows = []
+    for team in teams:
+        assessment = latest.get(team.pk)
+        levels = {c.slug: c for c in scores[assessment.pk].challenges} if assessment else {}
+        rows.append({"team": team, "assessment": assessment, "cells": [levels.get(slug) for slug in columns]})
+    return render(
+        request,
+        "assessments/organisation_overview.html",
+        {"organisation": organisation, "columns": columns, "rows": rows},
+    )
