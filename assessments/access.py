@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from assessments.models import Assessment, Membership, Organisation, Role, Team
+from assessments.models import Action, Assessment, Membership, Organisation, Role, ShareLink, Team
+from assessments.sharing import SHARE_SALT
 
 CONSULTANT = "consultant"
 logger = logging.getLogger("assessments.access")
@@ -81,7 +83,8 @@ def visible_assessments(user: AbstractBaseUser) -> QuerySet[Assessment]:
     return _annotate_access(Assessment.objects.select_related("team__organisation", "playbook"), user, "team")
 
 
-def _require(access: TeamAccess, capability: Capability, user: AbstractBaseUser, what: str) -> None:
+def require(user: AbstractBaseUser, access: TeamAccess, capability: Capability, what: str = "this") -> None:
+    """Refuse (403) a capability the user's role lacks, on a team or assessment already fetched through here."""
     if not access.allows(capability):
         logger.warning("denied: user %s (%s) may not %s %s", user.pk, access.role, capability, what)
         raise PermissionDenied(f"{access.role_label}s may not {capability} here")
@@ -98,7 +101,7 @@ def get_team(user: AbstractBaseUser, team_id: int, capability: Capability = Capa
     if team is None:
         raise _not_found(user, f"team {team_id}")
     access = _access_of(team)
-    _require(access, capability, user, f"team {team_id}")
+    require(user, access, capability, f"team {team_id}")
     return team, access
 
 
@@ -120,10 +123,39 @@ def get_assessment(
     ):
         raise _not_found(user, f"assessment {assessment_id}")
     access = _access_of(assessment)
-    _require(access, capability, user, f"assessment {assessment_id}")
+    require(user, access, capability, f"assessment {assessment_id}")
     return assessment, access
 
 
-def visible_to_share_link(link) -> Assessment:
-    """The one assessment a valid share link opens, loaded as the results need it."""
-    return Assessment.objects.select_related("team__organisation", "playbook").get(pk=link.assessment_id)
+def may_update_action(user: AbstractBaseUser, access: TeamAccess, action: Action) -> bool:
+    """Leads update any action; a member updates the status of an action they own."""
+    return access.can_manage or (access.can_answer and action.owner_id == user.pk)
+
+
+def consulted_organisations(user: AbstractBaseUser) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(consultants=user)
+
+
+def get_consulted_organisation(user: AbstractBaseUser, slug: str) -> Organisation:
+    """An organisation the user is a consultant of; any other is a 404."""
+    organisation = consulted_organisations(user).filter(slug=slug).first()
+    if organisation is None:
+        raise _not_found(user, f"organisation {slug}")
+    return organisation
+
+
+def get_shared_assessment(token: str) -> tuple[ShareLink, Assessment]:
+    """The link a share token names and the one assessment it opens, while the link is valid; otherwise a 404.
+
+    The token is the credential: it is signed, so link ids cannot be guessed, and it stops working when the link
+    expires, is revoked, or its assessment is reopened.
+    """
+    try:
+        link_id = signing.loads(token, salt=SHARE_SALT)
+    except signing.BadSignature:
+        raise Http404("This link has expired, was revoked, or is not valid.") from None
+    link = ShareLink.objects.filter(pk=link_id).select_related("assessment__team__organisation", "assessment__playbook")
+    link = link.first()
+    if link is None or not link.is_active or not link.assessment.is_submitted:
+        raise Http404("This link has expired, was revoked, or is not valid.")
+    return link, link.assessment

@@ -15,11 +15,6 @@ from assessments.forms import ActionForm
 from assessments.models import Action
 
 
-def _may_update(action: Action, user, team_access) -> bool:
-    """Leads update any action; a member updates the status of an action they own."""
-    return team_access.can_manage or (team_access.can_answer and action.owner_id == user.pk)
-
-
 def _action_forms(team, user, team_access, data=None, only: Action | None = None) -> list[ActionForm]:
     """The team's action forms; with `only`, the posted one first and the others fresh."""
     members = {u.pk: u for u in get_user_model().objects.filter(memberships__team=team).order_by("username")}
@@ -32,7 +27,7 @@ def _action_forms(team, user, team_access, data=None, only: Action | None = None
             prefix=f"action-{action.pk}",
             status_only=not team_access.can_manage,
         )
-        form.editable = _may_update(action, user, team_access)
+        form.editable = access.may_update_action(user, team_access, action)
         return form
 
     forms = [form_for(a) for a in Action.objects.filter(team=team).select_related("owner", "assessment") if a != only]
@@ -56,7 +51,7 @@ def update_action(request: HttpRequest, team_id: int, action_id: int) -> HttpRes
     action = Action.objects.filter(team=team, pk=action_id).first()
     if action is None:
         raise Http404("No such action")
-    if not _may_update(action, request.user, team_access):
+    if not access.may_update_action(request.user, team_access, action):
         raise PermissionDenied("Only a team lead or the action's owner may update it")
     forms = _action_forms(team, request.user, team_access, request.POST, only=action)
     if forms[0].is_valid():

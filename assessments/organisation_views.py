@@ -1,10 +1,11 @@
 """An organisation's overview for its consultants."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from assessments import access
 from assessments.models import Assessment, Status
 from assessments.results import score_many
 
@@ -13,9 +14,7 @@ from assessments.results import score_many
 @never_cache
 def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
     """A consultant's heatmap: each team's latest submitted levels by challenge."""
-    organisation = request.user.consulting_organisations.filter(slug=slug).first()
-    if organisation is None:
-        raise Http404("No such organisation")
+    organisation = access.get_consulted_organisation(request.user, slug)
     teams = list(organisation.teams.all())
     latest: dict[int, Assessment] = {}
     for assessment in (

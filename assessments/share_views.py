@@ -61,17 +61,9 @@ def revoke(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
     return redirect(assessment)
 
 
-def _shared_or_404(token: str) -> ShareLink:
-    link = sharing.active_share_link(token)
-    if link is None:
-        raise Http404("This link has expired, was revoked, or is not valid.")
-    return link
-
-
 @never_cache
 def shared_results(request: HttpRequest, token: str) -> HttpResponse:
-    link = _shared_or_404(token)
-    assessment = access.visible_to_share_link(link)
+    _, assessment = access.get_shared_assessment(token)
     return render(
         request,
         "assessments/shared_results.html",
@@ -81,5 +73,5 @@ def shared_results(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def shared_report(request: HttpRequest, token: str) -> HttpResponse:
-    link = _shared_or_404(token)
-    return report_response(request, build_results(access.visible_to_share_link(link)))
+    _, assessment = access.get_shared_assessment(token)
+    return report_response(request, build_results(assessment))

@@ -34,14 +34,3 @@ def revoke_share_link(*, link: ShareLink) -> None:
 def share_token(link: ShareLink) -> str:
     """A signed token naming the link; the signature stops anyone from guessing other links' ids."""
     return signing.dumps(link.pk, salt=SHARE_SALT)
-
-
-def active_share_link(token: str) -> ShareLink | None:
-    try:
-        link_id = signing.loads(token, salt=SHARE_SALT)
-    except signing.BadSignature:
-        return None
-    link = ShareLink.objects.select_related("assessment").filter(pk=link_id).first()
-    if link is None or not link.is_active or not link.assessment.is_submitted:
-        return None
-    return link

@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     teams = access.visible_teams(request.user).prefetch_related(
         Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at"))
     )
-    organisations = request.user.consulting_organisations.all()
+    organisations = access.consulted_organisations(request.user)
     return render(request, "assessments/home.html", {"teams": teams, "organisations": organisations})
 
 
@@ -47,7 +47,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     assessments = list(team.assessments.select_related("playbook"))
     form = NewAssessmentForm(request.POST or None, previous=team.assessments.all())
     if request.method == "POST":
-        access.get_team(request.user, team_id, Capability.MANAGE)
+        access.require(request.user, team_access, Capability.MANAGE, f"team {team_id}")
         if form.is_valid():
             assessment = services.create_assessment(
                 team=team,

@@ -113,7 +113,7 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
     editable = team_access.can_answer and not assessment.is_submitted
 
     if request.method == "POST":
-        access.get_assessment(request.user, pk, Capability.ANSWER)
+        access.require(request.user, team_access, Capability.ANSWER, f"assessment {pk}")
         forms = _answer_forms(assessment, practices, request.POST, answers)
         if assessment.is_submitted:
             messages.error(request, "This assessment is submitted; a team lead can reopen it to change answers.")
@@ -261,7 +261,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk)
     assessment_results = build_results(assessment)
     if request.method == "POST":
-        access.get_assessment(request.user, pk, Capability.MANAGE)
+        access.require(request.user, team_access, Capability.MANAGE, f"assessment {pk}")
         targets_form = TargetsForm(
             request.POST, challenges=assessment_results.challenges, level_names=assessment.playbook.level_names
         )

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services, sharing
+from assessments import access, services, sharing
 from assessments.models import ShareLink
 from assessments.results import build_results
 from playbook.published import load_practices
@@ -43,7 +43,7 @@ def test_a_lead_creates_a_share_link_listed_on_the_assessment_page(client_for, l
     page = client.get(submitted.get_absolute_url())
     # Tokens carry a timestamp, so the page's token is checked by what it opens, not compared as text.
     [token] = re.findall(r"/shared/([^/\"]+)/", page.text)
-    assert sharing.active_share_link(token) == link
+    assert access.get_shared_assessment(token) == (link, submitted)
 
 
 def test_a_draft_cannot_be_shared(client_for, lead, team):
