@@ -60,7 +60,7 @@ def load_demo() -> bool:
 def _submitted(team, lead, title: str, answers, *, days_ago: int) -> Assessment:
     assessment = services.create_assessment(team=team, user=lead, title=title)
     services.save_answers(assessment=assessment, user=lead, answers=answers)
-    services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
+    services.submit_assessment(assessment=assessment, user=lead)
     started = timezone.now() - timedelta(days=days_ago)
     Assessment.objects.filter(pk=assessment.pk).update(created_at=started, submitted_at=started + timedelta(days=5))
     assessment.refresh_from_db()

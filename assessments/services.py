@@ -14,6 +14,7 @@ from assessments.models import (
     Status,
     Team,
 )
+from assessments.results import score_many
 from playbook.models import AnswerOption, PlaybookVersion, Practice
 
 
@@ -182,11 +183,16 @@ def _lock_against_submission(assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def submit_assessment(
-    *, assessment: Assessment, user: AbstractBaseUser, challenges_without_level: Sequence[str]
-) -> None:
-    if challenges_without_level:
-        raise IncompleteAssessment(challenges_without_level)
+def submit_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> None:
+    """Lock the answers, once every challenge has a level; otherwise raise IncompleteAssessment naming the others.
+
+    The assessment row is locked first, so no autosave can change an answer between the check and the submission.
+    """
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).exists()
+    score = score_many([assessment])[assessment.pk]
+    missing = [challenge.title for challenge in score.challenges if not challenge.has_enough_answers]
+    if missing:
+        raise IncompleteAssessment(missing)
     now = timezone.now()
     Assessment.objects.filter(pk=assessment.pk).update(
         status=Status.SUBMITTED, submitted_at=now, submitted_by=user, updated_at=now

@@ -224,10 +224,8 @@ def _progress_badge(assessment: Assessment, challenge) -> str:
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk, Capability.MANAGE)
-    results = build_results(assessment)
-    missing = [c.challenge.title for c in results.challenges if not c.score.has_enough_answers]
     try:
-        services.submit_assessment(assessment=assessment, user=request.user, challenges_without_level=missing)
+        services.submit_assessment(assessment=assessment, user=request.user)
     except services.IncompleteAssessment as error:
         messages.error(request, f"Not submitted: answer more practices in {', '.join(error.challenges)}.")
         return redirect(assessment)

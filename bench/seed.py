@@ -88,7 +88,7 @@ def seed_size(*, size: int, organisation: Organisation, lead: AbstractBaseUser) 
     note_length = LONG_NOTE_LENGTH if size == 40 else 0
     submitted = services.create_assessment(team=team, user=lead, title=f"Submitted {size}")
     answer_everything(assessment=submitted, playbook=playbook, user=lead, note_length=note_length)
-    services.submit_assessment(assessment=submitted, user=lead, challenges_without_level=[])
+    services.submit_assessment(assessment=submitted, user=lead)
     draft = services.create_assessment(team=team, user=lead, title=f"Draft {size}")
     answer_everything(assessment=draft, playbook=playbook, user=lead, note_length=note_length)
     board = board_with_ballots(assessment=draft, playbook=playbook, user=lead)

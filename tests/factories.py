@@ -1,9 +1,12 @@
 """Factories for the cast of every database test, and synthetic playbooks of any size."""
 
+from collections.abc import Callable
+
 import factory
 from django.contrib.auth import get_user_model
 
-from assessments.models import Membership, Organisation, Role, Team
+from assessments import services
+from assessments.models import Assessment, Membership, Organisation, Role, Team
 from playbook.content_files import (
     ChallengeContent,
     GuidanceContent,
@@ -11,6 +14,8 @@ from playbook.content_files import (
     PracticeContent,
     ReferenceContent,
 )
+from playbook.models import Practice
+from playbook.published import load_practices
 from playbook.rules import NextStep, ScoringRules
 from playbook.services import publish_playbook
 
@@ -50,6 +55,33 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.MEMBER
+
+
+def answer_every_practice(
+    assessment: Assessment,
+    user,
+    *,
+    level_for: Callable[[Practice], int] = lambda practice: 2,
+    notes_for: Callable[[Practice], str] = lambda practice: "",
+) -> list[Practice]:
+    """Answer every practice of the assessment's playbook, at `level_for(practice)` with `notes_for(practice)`."""
+    practices = load_practices(assessment.playbook)
+    services.save_answers(
+        assessment=assessment,
+        user=user,
+        answers=[services.AnswerInput(p, p.options.all()[level_for(p)], notes=notes_for(p)) for p in practices],
+    )
+    return practices
+
+
+def submitted_assessment(team: Team, lead, *, title: str = "Submitted review", **answers) -> Assessment:
+    """An assessment of `team` on the current playbook with every practice answered (see answer_every_practice),
+    submitted by `lead`."""
+    assessment = services.create_assessment(team=team, user=lead, title=title)
+    answer_every_practice(assessment, lead, **answers)
+    services.submit_assessment(assessment=assessment, user=lead)
+    assessment.refresh_from_db()
+    return assessment
 
 
 def synthetic_playbook_content(*, version: str = "test-1", challenges: int = 5, practices: int = 2) -> PlaybookContent:

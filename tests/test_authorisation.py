@@ -15,7 +15,7 @@ from assessments.access import CAPABILITIES, CONSULTANT, Capability
 from assessments.models import Role
 from assessments.results import build_results
 from playbook.published import load_practices
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, submitted_assessment
 from workshops import services as workshop_services
 
 PUBLIC = "public"
@@ -177,18 +177,16 @@ def _world(team, lead, playbook) -> World:
         action=tracking.track_action(assessment=assessment, item=plan_item, user=lead),
         invitation=membership.invite(team=team, email="new@example.com", role=Role.MEMBER, invited_by=lead),
         removable=MembershipFactory(team=team, role=Role.VIEWER),
-        share_link=_shared_assessment_link(team, lead, assessment),
+        share_link=_shared_assessment_link(team, lead),
         workshop=workshop_services.create_workshop(
             assessment=assessment, user=lead, title="Room", challenge_slugs=[challenge.slug], hours=1
         ),
     )
 
 
-def _shared_assessment_link(team, lead, draft):
+def _shared_assessment_link(team, lead):
     """A share link of a second, submitted assessment of the team (only submitted ones can be shared)."""
-    submitted = services.create_assessment(team=team, user=lead, title="Shared", prefill_from=draft)
-    services.submit_assessment(assessment=submitted, user=lead, challenges_without_level=[])
-    submitted.refresh_from_db()
+    submitted = submitted_assessment(team, lead, title="Shared")
     return sharing.create_share_link(assessment=submitted, label="Stakeholder", days=7, user=lead)
 
 

@@ -8,20 +8,17 @@ from django.urls import reverse
 from assessments import services, tracking
 from assessments.models import Action, Assessment
 from assessments.results import build_results
-from playbook.published import load_practices
+from tests.factories import answer_every_practice, submitted_assessment
 
 pytestmark = pytest.mark.django_db
 
 
 def make(team, lead, title, level: int, *, submit: bool = True, days_ago: int = 0) -> Assessment:
-    assessment = services.create_assessment(team=team, user=lead, title=title)
-    services.save_answers(
-        assessment=assessment,
-        user=lead,
-        answers=[services.AnswerInput(p, p.options.all()[level]) for p in load_practices(assessment.playbook)],
-    )
     if submit:
-        services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
+        assessment = submitted_assessment(team, lead, title=title, level_for=lambda p: level)
+    else:
+        assessment = services.create_assessment(team=team, user=lead, title=title)
+        answer_every_practice(assessment, lead, level_for=lambda p: level)
     Assessment.objects.filter(pk=assessment.pk).update(created_at=assessment.created_at - timedelta(days=days_ago))
     assessment.refresh_from_db()
     return assessment

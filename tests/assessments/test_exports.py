@@ -51,7 +51,7 @@ def results(team, lead, answered, not_applicable):
     ]
     answers.append(services.AnswerInput(not_applicable, None, not_applicable_reason=NotApplicableReason.OUT_OF_SCOPE))
     services.save_answers(assessment=assessment, user=lead, answers=answers)
-    services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
+    services.submit_assessment(assessment=assessment, user=lead)
     return build_results(loaded(assessment))
 
 

@@ -5,9 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import services
-from playbook.published import load_practices
-from tests.factories import publish_synthetic_playbook
+from tests.factories import publish_synthetic_playbook, submitted_assessment
 
 pytestmark = pytest.mark.django_db
 QUESTIONNAIRE_BUDGET = 8
@@ -18,16 +16,10 @@ def world(team, lead, *, challenges, practices, assessments=1):
     playbook = publish_synthetic_playbook(
         version=f"size-{challenges}x{practices}-{assessments}", challenges=challenges, practices=practices
     )
-    created = []
-    for index in range(assessments):
-        assessment = services.create_assessment(team=team, user=lead, title=f"Round {index}")
-        services.save_answers(
-            assessment=assessment,
-            user=lead,
-            answers=[services.AnswerInput(p, p.options.all()[index % 5], notes="n") for p in load_practices(playbook)],
-        )
-        services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
-        created.append(assessment)
+    created = [
+        submitted_assessment(team, lead, title=f"Round {i}", level_for=lambda p, i=i: i % 5, notes_for=lambda p: "n")
+        for i in range(assessments)
+    ]
     return playbook, created[-1]
 
 

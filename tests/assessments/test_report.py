@@ -14,6 +14,7 @@ from assessments.models import RenderedReport, ReportStatus
 from assessments.report import StaticFileFetcher, lay_out, render_report_html, request_report
 from assessments.results import build_results
 from playbook.published import load_practices
+from tests import factories
 from tests.factories import publish_synthetic_playbook
 from tests.pdf import pdf_links, pdf_text
 
@@ -22,18 +23,9 @@ SECTIONS = ["Executive summary", "Remediation plan", "Challenges in detail", "Ap
 
 
 def submitted_assessment(team, lead, *, notes_for=lambda p: f"Evidence for {p.title}", level_for=lambda p: 1):
-    assessment = services.create_assessment(team=team, user=lead, title="Quarterly review")
-    services.save_answers(
-        assessment=assessment,
-        user=lead,
-        answers=[
-            services.AnswerInput(p, p.options.all()[level_for(p)], notes=notes_for(p))
-            for p in load_practices(assessment.playbook)
-        ],
+    return factories.submitted_assessment(
+        team, lead, title="Quarterly review", notes_for=notes_for, level_for=level_for
     )
-    services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
-    assessment.refresh_from_db()
-    return assessment
 
 
 def download(client, assessment) -> bytes:

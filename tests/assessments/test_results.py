@@ -13,26 +13,9 @@ from assessments import services, tracking
 from assessments.models import Action, ActionStatus, Status
 from assessments.results import build_results
 from playbook.published import load_practices
+from tests.factories import submitted_assessment
 
 pytestmark = pytest.mark.django_db
-
-
-def answer_all(assessment, user, level_for):
-    practices = load_practices(assessment.playbook)
-    services.save_answers(
-        assessment=assessment,
-        user=user,
-        answers=[services.AnswerInput(p, p.options.all()[level_for(p)]) for p in practices],
-    )
-    return practices
-
-
-def submitted(team, lead, title, level_for):
-    assessment = services.create_assessment(team=team, user=lead, title=title)
-    answer_all(assessment, lead, level_for)
-    services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
-    assessment.refresh_from_db()
-    return assessment
 
 
 def reloaded(assessment):
@@ -41,7 +24,7 @@ def reloaded(assessment):
 
 
 def test_results_lead_with_flags_explain_levels_and_show_the_radar(client_for, team, lead):
-    assessment = submitted(team, lead, "One", lambda p: 0 if p.is_critical else 3)
+    assessment = submitted_assessment(team, lead, title="One", level_for=lambda p: 0 if p.is_critical else 3)
     page = client_for(lead).get(reverse("assessments:results", args=[assessment.pk]))
     assert page.text.index("High-risk flags") < page.text.index("Remediation plan")
     assert 'role="img"' in page.text and "<svg" in page.text
@@ -62,7 +45,7 @@ def test_a_challenge_without_enough_answers_says_how_many_levels_it_has_and_need
 
 
 def test_a_lead_sets_targets_and_the_plan_follows_them(client_for, team, lead, playbook):
-    assessment = submitted(team, lead, "One", lambda p: 2)
+    assessment = submitted_assessment(team, lead, title="One", level_for=lambda p: 2)
     first = playbook.challenges.first()
     assert {i.target_level for i in build_results(assessment).plan if i.challenge_slug == first.slug} == {3}
     targets = {c.slug: 2 for c in playbook.challenges.all()} | {first.slug: 4}
@@ -74,7 +57,7 @@ def test_a_lead_sets_targets_and_the_plan_follows_them(client_for, team, lead, p
 
 
 def test_targets_outside_the_levels_are_refused_with_a_message(client_for, team, lead, playbook):
-    assessment = submitted(team, lead, "One", lambda p: 2)
+    assessment = submitted_assessment(team, lead, title="One", level_for=lambda p: 2)
     targets = {c.slug: 9 for c in playbook.challenges.all()}
     page = client_for(lead).post(reverse("assessments:results", args=[assessment.pk]), targets)
     assert page.status_code == 200
@@ -83,7 +66,7 @@ def test_targets_outside_the_levels_are_refused_with_a_message(client_for, team,
 
 
 def test_a_tracked_action_shows_in_the_next_assessment_with_whether_it_moved(client_for, team, lead, member):
-    first = submitted(team, lead, "Spring", lambda p: 1)
+    first = submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
     item = build_results(first).plan[0]
     client = client_for(lead)
     tracked = client.post(reverse("assessments:track_action", args=[first.pk, item.practice_slug]))
@@ -100,14 +83,16 @@ def test_a_tracked_action_shows_in_the_next_assessment_with_whether_it_moved(cli
     action.refresh_from_db()
     assert (action.owner, action.status) == (member, ActionStatus.DONE)
 
-    second = submitted(team, lead, "Autumn", lambda p: 2 if p.slug == item.practice_slug else 1)
+    second = submitted_assessment(
+        team, lead, title="Autumn", level_for=lambda p: 2 if p.slug == item.practice_slug else 1
+    )
     page = client.get(reverse("assessments:results", args=[second.pk]))
     assert "Actions from earlier assessments" in page.text
     assert "moved from level 1 to 2" in page.text
 
 
 def test_an_actions_due_date_is_shown_in_the_date_input_and_kept_when_saved_again(client_for, team, lead):
-    first = submitted(team, lead, "Spring", lambda p: 1)
+    first = submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
     action = tracking.track_action(assessment=first, item=build_results(first).plan[0], user=lead)
     tracking.update_action(action=action, owner=None, due_date=date(2026, 12, 10), status=ActionStatus.DOING)
     client = client_for(lead)
@@ -126,7 +111,7 @@ def test_an_actions_due_date_is_shown_in_the_date_input_and_kept_when_saved_agai
 def test_a_member_who_owns_an_action_reports_its_status_but_does_not_reassign_it(
     client_for, team, lead, member, viewer
 ):
-    first = submitted(team, lead, "Spring", lambda p: 1)
+    first = submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
     plan = build_results(first).plan
     owned = tracking.track_action(assessment=first, item=plan[0], user=lead)
     tracking.update_action(action=owned, owner=member, due_date=date(2026, 12, 10), status=ActionStatus.TODO)
@@ -154,7 +139,7 @@ def test_a_member_who_owns_an_action_reports_its_status_but_does_not_reassign_it
 
 
 def test_an_action_owner_must_be_in_the_team(client_for, team, lead, outsider):
-    first = submitted(team, lead, "Spring", lambda p: 1)
+    first = submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
     action = tracking.track_action(assessment=first, item=build_results(first).plan[0], user=lead)
     response = client_for(lead).post(
         reverse("assessments:update_action", args=[team.pk, action.pk]),
@@ -167,13 +152,15 @@ def test_an_action_owner_must_be_in_the_team(client_for, team, lead, outsider):
 
 
 def test_comparison_lists_improvements_regressions_and_action_outcomes(client_for, team, lead):
-    first = submitted(team, lead, "Spring", lambda p: 1)
+    first = submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
     practices = load_practices(first.playbook)
     up, down = practices[0], practices[1]
     tracking.track_action(
         assessment=first, item=next(i for i in build_results(first).plan if i.practice_slug == up.slug), user=lead
     )
-    second = submitted(team, lead, "Autumn", lambda p: 3 if p == up else 0 if p == down else 1)
+    second = submitted_assessment(
+        team, lead, title="Autumn", level_for=lambda p: 3 if p == up else 0 if p == down else 1
+    )
     page = client_for(lead).get(
         reverse("assessments:compare", args=[team.pk]), {"before": first.pk, "after": second.pk}
     )
@@ -184,16 +171,16 @@ def test_comparison_lists_improvements_regressions_and_action_outcomes(client_fo
 
 
 def test_the_dashboard_shows_each_assessments_level_and_trend(client_for, team, lead):
-    submitted(team, lead, "Spring", lambda p: 1)
-    submitted(team, lead, "Autumn", lambda p: 2)
+    submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
+    submitted_assessment(team, lead, title="Autumn", level_for=lambda p: 2)
     page = client_for(lead).get(team.get_absolute_url())
     assert "2 · Repeatable" in page.text and "1 · Initial" in page.text
     assert "▲ up" in page.text
 
 
 def test_history_draws_a_trend_with_one_point_per_submitted_assessment(client_for, team, lead):
-    submitted(team, lead, "Spring", lambda p: 1)
-    submitted(team, lead, "Autumn", lambda p: 2)
+    submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
+    submitted_assessment(team, lead, title="Autumn", level_for=lambda p: 2)
     services.create_assessment(team=team, user=lead, title="Draft")
     page = client_for(lead).get(reverse("assessments:history", args=[team.pk]))
     assert page.text.count("<polyline") >= 5
@@ -201,13 +188,13 @@ def test_history_draws_a_trend_with_one_point_per_submitted_assessment(client_fo
 
 
 def test_a_lead_reopens_a_submitted_assessment(client_for, team, lead):
-    assessment = submitted(team, lead, "Spring", lambda p: 1)
+    assessment = submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
     client_for(lead).post(reverse("assessments:reopen", args=[assessment.pk]))
     assert reloaded(assessment).status == Status.DRAFT
 
 
 def test_a_lead_deletes_an_assessment_after_confirming(client_for, team, lead):
-    assessment = submitted(team, lead, "Spring", lambda p: 1)
+    assessment = submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
     client = client_for(lead)
     assert "Delete “Spring”?" in client.get(reverse("assessments:delete", args=[assessment.pk])).text
     client.post(reverse("assessments:delete", args=[assessment.pk]))
@@ -215,7 +202,7 @@ def test_a_lead_deletes_an_assessment_after_confirming(client_for, team, lead):
 
 
 def test_the_action_list_costs_the_same_queries_for_one_action_or_many(client_for, team, lead, member):
-    first = submitted(team, lead, "Spring", lambda p: 0)
+    first = submitted_assessment(team, lead, title="Spring", level_for=lambda p: 0)
     plan = build_results(first).plan
     client = client_for(lead)
     url = reverse("assessments:actions", args=[team.pk])

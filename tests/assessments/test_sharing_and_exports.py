@@ -13,22 +13,14 @@ from django.utils import timezone
 from assessments import access, services, sharing
 from assessments.models import ShareLink
 from assessments.results import build_results
-from playbook.published import load_practices
+from tests.factories import submitted_assessment
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def submitted(team, lead):
-    assessment = services.create_assessment(team=team, user=lead, title="Shared review")
-    services.save_answers(
-        assessment=assessment,
-        user=lead,
-        answers=[services.AnswerInput(p, p.options.all()[2]) for p in load_practices(assessment.playbook)],
-    )
-    services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
-    assessment.refresh_from_db()
-    return assessment
+    return submitted_assessment(team, lead, title="Shared review")
 
 
 def share_url(link, name="assessments:shared_results"):

@@ -9,7 +9,7 @@ from django.conf import settings
 from assessments import membership, services, sharing, tracking
 from playbook.published import load_practices
 from tests.browser.conftest import axe_violations
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, submitted_assessment
 from workshops import services as workshop_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,14 +20,9 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def world(team, lead, playbook, consultant):
     practices = load_practices(playbook)
-    submitted = services.create_assessment(team=team, user=lead, title="Scanned")
-    services.save_answers(
-        assessment=submitted,
-        user=lead,
-        answers=[services.AnswerInput(p, p.options.all()[i % 4], notes="Evidence") for i, p in enumerate(practices)],
+    submitted = submitted_assessment(
+        team, lead, title="Scanned", level_for=lambda p: practices.index(p) % 4, notes_for=lambda p: "Evidence"
     )
-    services.submit_assessment(assessment=submitted, user=lead, challenges_without_level=[])
-    submitted.refresh_from_db()
     tracking.track_action(assessment=submitted, item=services_plan_first(submitted), user=lead)
     draft = services.create_assessment(team=team, user=lead, title="Draft", prefill_from=submitted)
     workshop = workshop_services.create_workshop(

@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from assessments import services as assessment_services
 from assessments.models import Answer
+from tests.factories import answer_every_practice
 from workshops import services
 from workshops.board import workshop_practices
 from workshops.models import Workshop
@@ -141,7 +142,8 @@ def test_a_recorded_decision_is_confirmed_in_its_row(client_for, lead, workshop)
 
 def test_a_decision_on_a_submitted_assessment_is_refused_in_its_row(client_for, lead, workshop, assessment):
     practice = workshop_practices(workshop)[0]
-    assessment_services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
+    answer_every_practice(assessment, lead)
+    assessment_services.submit_assessment(assessment=assessment, user=lead)
     response = client_for(lead).post(
         decide_url(workshop, practice), {field(practice, "level"): "1", field(practice, "note"): "Kept"}
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Answer
+from tests.factories import submitted_assessment
 from tests.workshops.conftest import join_as_guest
 from workshops import services
 from workshops.board import load_board, workshop_practices
@@ -209,16 +210,7 @@ def test_the_boards_query_count_does_not_grow_with_participants(client_for, lead
 
 
 def test_a_consultant_sees_the_organisation_heatmap_and_others_do_not(client_for, consultant, lead, team, playbook):
-    from assessments import services as assessment_services
-    from playbook.published import load_practices
-
-    assessment = assessment_services.create_assessment(team=team, user=lead, title="Scored")
-    assessment_services.save_answers(
-        assessment=assessment,
-        user=lead,
-        answers=[assessment_services.AnswerInput(p, p.options.all()[3]) for p in load_practices(playbook)],
-    )
-    assessment_services.submit_assessment(assessment=assessment, user=lead, challenges_without_level=[])
+    assessment = submitted_assessment(team, lead, title="Scored", level_for=lambda p: 3)
     url = reverse("assessments:organisation", args=[team.organisation.slug])
     page = client_for(consultant).get(url)
     assert page.status_code == 200
