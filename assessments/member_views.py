@@ -125,19 +125,22 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = Invitation.objects.select_related("team").filter(token=token, accepted_at__isnull=True).first()
     signup_form = None
     if invitation is not None and request.method == "POST":
-        if request.user.is_authenticated:
-            user = request.user
-        else:
-            signup_form = UserCreationForm(request.POST)
-            user = signup_form.save() if signup_form.is_valid() else None
-        if user is not None:
+        signed_in = request.user.is_authenticated
+        signup_form = None if signed_in else UserCreationForm(request.POST)
+        if signed_in or signup_form.is_valid():
+            new_account = None
+            if not signed_in:
+                data = signup_form.cleaned_data
+                new_account = membership.NewAccount(data["username"], data["password1"])
             try:
-                membership.accept_invitation(token=token, user=user)
+                joined = membership.accept_invitation(
+                    token=token, user=request.user if signed_in else None, new_account=new_account
+                )
             except membership.InvitationInvalid as error:
                 messages.error(request, str(error))
-                return redirect("assessments:home" if request.user.is_authenticated else "login")
-            if not request.user.is_authenticated:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect("assessments:home" if signed_in else "login")
+            if not signed_in:
+                login(request, joined.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {invitation.team.name}.")
             return redirect(invitation.team)
     elif invitation is not None and not request.user.is_authenticated:

@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
@@ -112,13 +113,32 @@ def send_invitation(*, invitation: Invitation, link: str) -> None:
     )
 
 
+@dataclass(frozen=True)
+class NewAccount:
+    """A username and password chosen on the invitation page (already validated by Django's sign-up form)."""
+
+    username: str
+    password: str
+
+
 @transaction.atomic
-def accept_invitation(*, token: str, user: AbstractBaseUser) -> Membership:
+def accept_invitation(
+    *, token: str, user: AbstractBaseUser | None = None, new_account: NewAccount | None = None
+) -> Membership:
+    """Join the team an invitation names, as `user` or as a new account made from `new_account`.
+
+    The link is checked first, so an expired or used link creates no account; the account and its membership
+    are made together or not at all.
+    """
     invitation = Invitation.objects.select_for_update().filter(token=token).first()
     if invitation is None or invitation.accepted_at is not None:
         raise InvitationInvalid("This invitation link is not valid or has already been used.")
     if invitation.expires_at < timezone.now():
         raise InvitationInvalid("This invitation has expired; ask your team lead for a new one.")
+    if user is None:
+        user = get_user_model().objects.create_user(
+            username=new_account.username, email=invitation.email, password=new_account.password
+        )
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     # Other invitations to the same address are now pointless; left pending they would look unanswered.

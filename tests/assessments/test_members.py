@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -70,6 +71,18 @@ def test_an_expired_invitation_says_so_and_cannot_be_used(client_for, team, lead
     assert "This invitation has expired" in client.get(link).text
     client.post(link)
     assert not Membership.objects.filter(team=team, user=outsider).exists()
+
+
+def test_signing_up_through_an_expired_invitation_creates_no_account(client, team, lead):
+    invitation = membership.invite(team=team, email="late@example.com", role=Role.MEMBER, invited_by=lead)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    password = "a-long-enough-passphrase"
+    response = client.post(
+        reverse("assessments:accept_invitation", args=[invitation.token]),
+        {"username": "latecomer", "password1": password, "password2": password},
+    )
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(username="latecomer").exists()
 
 
 def test_an_invitation_works_only_once(client_for, team, lead, outsider):
