@@ -4,14 +4,13 @@ from django import forms
 from django.utils.dateformat import format as date_format
 from django.utils.timezone import localtime
 
+from assessments.answering import NOT_APPLICABLE, PracticeForm, choice_of, level_choices, option_for
 from assessments.models import NOTES_MAX_LENGTH, Action, ActionStatus, Answer, Assessment, NotApplicableReason, Role
 from assessments.services import AnswerInput
 from playbook.models import Practice
 
-NOT_APPLICABLE = "na"
 
-
-class PracticeAnswerForm(forms.Form):
+class PracticeAnswerForm(PracticeForm):
     """One practice of the questionnaire. Its prefix is the practice slug, set by the view.
 
     Hidden copies of the values the person saw (`show_hidden_initial`) and the
@@ -37,19 +36,16 @@ class PracticeAnswerForm(forms.Form):
         show_hidden_initial=True,
         help_text=f"What the answer is based on: links, documents, who to ask. Up to {NOTES_MAX_LENGTH} characters.",
     )
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def __init__(self, *args, practice: Practice, level_names: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.practice = practice
-        choices = [(str(o.level), f"{level_names[o.level]}: {o.description}") for o in practice.options.all()]
-        if practice.allows_not_applicable:
-            choices.append((NOT_APPLICABLE, f"Not applicable: {practice.not_applicable_rule}"))
-        else:
+        super().__init__(*args, practice=practice, level_names=level_names, **kwargs)
+        self.just_saved = False
+        self.save_error = ""
+        self.fields["level"].choices = level_choices(practice, level_names)
+        self.fields["level"].label = practice.question
+        if not practice.allows_not_applicable:
             del self.fields["not_applicable_reason"]
             del self.fields["not_applicable_detail"]
-        self.fields["level"].choices = choices
-        self.fields["level"].label = practice.question
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -67,6 +63,11 @@ class PracticeAnswerForm(forms.Form):
             Field("revision", template="includes/fields/hidden.html"),
         )
 
+    @classmethod
+    def showing(cls, answer: Answer | None, *, practice: Practice, level_names: list[str]) -> "PracticeAnswerForm":
+        """An unbound card showing the stored answer (or none)."""
+        return cls(practice=practice, level_names=level_names, prefix=practice.slug, initial=cls.initial_from(answer))
+
     @property
     def seen(self) -> dict[str, str]:
         """The values the person saw when the page was drawn, for the hidden 'initial-' inputs.
@@ -79,19 +80,29 @@ class PracticeAnswerForm(forms.Form):
             return {name: self.data.get(self.add_initial_prefix(name), "") for name in names}
         return {name: "" if self.initial.get(name) is None else str(self.initial[name]) for name in names}
 
+    def seen_values(self, answer: Answer) -> dict[str, str]:
+        theirs = self.initial_from(answer)
+        return {self.add_initial_prefix(name): theirs.get(name, "") for name in self.fields.keys() - {"revision"}}
+
     @staticmethod
     def initial_from(answer: Answer | None) -> dict:
         if answer is None:
             return {"revision": 0}
         return {
-            "level": NOT_APPLICABLE
-            if answer.is_not_applicable
-            else (str(answer.option.level) if answer.option else ""),
+            "level": choice_of(answer.option.level if answer.option else None, not_applicable=answer.is_not_applicable),
             "not_applicable_reason": answer.not_applicable_reason,
             "not_applicable_detail": answer.not_applicable_detail,
             "notes": answer.notes,
             "revision": answer.revision,
         }
+
+    def after_save(self, answer: Answer | None, conflict: bool) -> "PracticeAnswerForm":
+        """The card once saved: the stored answer, or this person's input beside the answer that clashed with it."""
+        if conflict:
+            return self.against(answer)
+        fresh = self.showing(answer, practice=self.practice, level_names=self.level_names)
+        fresh.just_saved = answer is not None
+        return fresh
 
     def clean(self):
         data = super().clean()
@@ -109,19 +120,14 @@ class PracticeAnswerForm(forms.Form):
 
     def to_answer_input(self) -> AnswerInput:
         data = self.cleaned_data
-        seen = data.get("revision") or 0
-        if data.get("level") == NOT_APPLICABLE:
-            return AnswerInput(
-                practice=self.practice,
-                option=None,
-                not_applicable_reason=data["not_applicable_reason"],
-                not_applicable_detail=data.get("not_applicable_detail", ""),
-                notes=data["notes"],
-                seen_revision=seen,
-            )
-        options = {str(o.level): o for o in self.practice.options.all()}
+        not_applicable = data.get("level") == NOT_APPLICABLE
         return AnswerInput(
-            practice=self.practice, option=options.get(data.get("level")), notes=data["notes"], seen_revision=seen
+            practice=self.practice,
+            option=option_for(self.practice, data.get("level")),
+            not_applicable_reason=data["not_applicable_reason"] if not_applicable else "",
+            not_applicable_detail=data.get("not_applicable_detail", "") if not_applicable else "",
+            notes=data["notes"],
+            seen_revision=data.get("revision") or 0,
         )
 
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
@@ -14,8 +15,9 @@ from assessments.models import (
     Status,
     Team,
 )
-from assessments.results import score_many
+from assessments.results import answered_count, load_answers, score_many
 from playbook.models import AnswerOption, PlaybookVersion, Practice
+from playbook.published import load_practices
 
 
 class AssessmentLocked(Exception):
@@ -55,6 +57,11 @@ class SaveResult:
 
     def answer_for(self, practice: Practice) -> Answer | None:
         return next((a for a in (*self.saved, *self.conflicts) if a.practice_id == practice.pk), None)
+
+    def outcome_for(self, practice: Practice) -> tuple[Answer | None, bool]:
+        """The practice's stored answer if it was saved or clashed, and whether it clashed."""
+        answer = self.answer_for(practice)
+        return answer, answer is not None and answer in self.conflicts
 
 
 def _snapshot(answer: Answer | None) -> dict | None:
@@ -168,6 +175,39 @@ def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Seq
         )
     AnswerChange.objects.bulk_create(changes)
     return SaveResult(tuple(saved), tuple(unchanged), tuple(conflicts))
+
+
+class SaveOutcome(StrEnum):
+    SAVED = "saved"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class PracticeSaved:
+    """Everything a questionnaire card shows after an autosave of its practice."""
+
+    outcome: SaveOutcome
+    answer: Answer | None  # stored now: this person's answer, or on a conflict the one that clashed with it
+    answered: int  # answers in the practice's challenge, for its progress badge
+    total: int
+
+
+def save_practice(
+    *, assessment: Assessment, user: AbstractBaseUser, practice: Practice, answer: AnswerInput | None
+) -> PracticeSaved:
+    """Autosave one practice: `answer` as the person left it, or None when they changed nothing.
+
+    Raises AssessmentLocked once the assessment is submitted.
+    """
+    result = save_answers(assessment=assessment, user=user, answers=[answer] if answer is not None else [])
+    stored = result.answer_for(practice)
+    if stored is None:
+        # Nothing changed (leaving a notes field still sends a save): the card redraws what is stored.
+        stored = load_answers(assessment, [practice.pk]).get(practice.pk)
+    outcome = SaveOutcome.CONFLICT if result.conflicts else SaveOutcome.SAVED if result.saved else SaveOutcome.UNCHANGED
+    in_challenge = [p.pk for p in load_practices(assessment.playbook, practice.challenge)]
+    return PracticeSaved(outcome, stored, answered_count(assessment, in_challenge), len(in_challenge))
 
 
 def _lock_against_submission(assessment: Assessment) -> Assessment:

@@ -21,59 +21,36 @@ from assessments.forms import PracticeAnswerForm, ShareLinkForm, TargetsForm
 from assessments.models import Action, AnswerChange, Assessment, ReportStatus
 from assessments.report import request_report
 from assessments.results import (
-    answered_count,
     build_results,
     earlier_action_outcomes,
-    load_answers,
     load_progress,
 )
+from playbook.models import Practice
 from playbook.published import load_practices
 
 
-def _challenge_or_404(assessment: Assessment, slug: str):
-    challenge = assessment.playbook.challenges.filter(slug=slug).first()
-    if challenge is None:
-        raise Http404("No such challenge in this playbook version")
-    return challenge
+def _practice_or_404(assessment: Assessment, challenge_slug: str, practice_slug: str) -> Practice:
+    for practice in load_practices(assessment.playbook):
+        if (practice.challenge.slug, practice.slug) == (challenge_slug, practice_slug):
+            return practice
+    raise Http404("No such practice in this playbook version")
 
 
-def _answer_forms(assessment, practices, data=None, answers=None):
+def _answer_forms(assessment, practices, data=None, answers=None) -> list[PracticeAnswerForm]:
     level_names = assessment.playbook.level_names
+    answers = answers or {}
+    if data is None:
+        return [PracticeAnswerForm.showing(answers.get(p.pk), practice=p, level_names=level_names) for p in practices]
     return [
         PracticeAnswerForm(
             data,
             practice=p,
             level_names=level_names,
             prefix=p.slug,
-            initial=PracticeAnswerForm.initial_from((answers or {}).get(p.pk)),
+            initial=PracticeAnswerForm.initial_from(answers.get(p.pk)),
         )
         for p in practices
     ]
-
-
-def _rebind_after_save(form: PracticeAnswerForm, result: services.SaveResult, assessment) -> PracticeAnswerForm:
-    """A fresh form showing what is stored now, or the person's own input beside a conflict."""
-    answer = result.answer_for(form.practice)
-    if answer is not None and answer in result.conflicts:
-        # Keep the person's input, but against the stored revision, so saving again deliberately replaces it.
-        data, theirs = form.data.copy(), PracticeAnswerForm.initial_from(answer)
-        data[form.add_prefix("revision")] = theirs["revision"]
-        for name in form.fields.keys() - {"revision"}:
-            data[form.add_initial_prefix(name)] = theirs.get(name, "")
-        rebound = PracticeAnswerForm(
-            data, practice=form.practice, level_names=assessment.playbook.level_names, prefix=form.prefix
-        )
-        rebound.is_valid()
-        rebound.conflict = answer
-        return rebound
-    fresh = PracticeAnswerForm(
-        practice=form.practice,
-        level_names=assessment.playbook.level_names,
-        prefix=form.prefix,
-        initial=PracticeAnswerForm.initial_from(answer) if answer else form.initial,
-    )
-    fresh.just_saved = answer is not None
-    return fresh
 
 
 @login_required
@@ -129,7 +106,7 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
                 if "next" in request.POST:
                     return redirect("assessments:questionnaire", pk, later[0].slug) if later else redirect(assessment)
                 return redirect("assessments:questionnaire", pk, challenge.slug)
-            forms = [_rebind_after_save(form, result, assessment) for form in forms]
+            forms = [form.after_save(*result.outcome_for(form.practice)) for form in forms]
             messages.warning(
                 request,
                 "Someone else changed an answer you also changed. Your other answers are saved; "
@@ -179,45 +156,30 @@ def _unbound_cards(assessment, challenge, practices, answers, editable: bool) ->
 
 
 @login_required
-@never_cache
 @require_POST
 def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_slug: str) -> HttpResponse:
     """Autosave of one practice card (htmx). Without JavaScript the page's own form is used instead."""
     assessment, team_access = access.get_assessment(request.user, pk, Capability.ANSWER)
-    challenge = _challenge_or_404(assessment, challenge_slug)
-    practice = next((p for p in load_practices(assessment.playbook, challenge) if p.slug == practice_slug), None)
-    if practice is None:
-        raise Http404("No such practice")
+    practice = _practice_or_404(assessment, challenge_slug, practice_slug)
     if not request.htmx:
         return redirect(assessment.get_absolute_url())
     [form] = _answer_forms(assessment, [practice], request.POST)
-    progress_badge = ""
-    if assessment.is_submitted:
-        form.save_error = "Not saved: this assessment has been submitted. A team lead can reopen it."
-    elif form.is_valid():
-        inputs = [form.to_answer_input()] if form.has_changed() else []
-        result = services.save_answers(assessment=assessment, user=request.user, answers=inputs)
-        if not inputs:
-            # Nothing changed (leaving a notes field still sends a save): redraw the stored answer, not a blank card.
-            form.initial = PracticeAnswerForm.initial_from(load_answers(assessment, [practice.pk]).get(practice.pk))
-        form = _rebind_after_save(form, result, assessment)
-        if inputs:
-            progress_badge = _progress_badge(assessment, challenge)
+    saved = None
+    if form.is_valid():
+        try:
+            saved = services.save_practice(
+                assessment=assessment,
+                user=request.user,
+                practice=practice,
+                answer=form.to_answer_input() if form.has_changed() else None,
+            )
+        except services.AssessmentLocked:
+            form.save_error = "Not saved: this assessment has been submitted. A team lead can reopen it."
+        else:
+            form = form.after_save(saved.answer, conflict=saved.outcome == services.SaveOutcome.CONFLICT)
     # Errors are shown inside the card, so the fragment is always swapped in (status 200).
-    response = render(
-        request,
-        "assessments/questionnaire.html#practice-card",
-        {"assessment": assessment, "challenge": challenge, "form": form, "editable": True, "access": team_access},
-    )
-    response.content += progress_badge.encode()
-    return response
-
-
-def _progress_badge(assessment: Assessment, challenge) -> str:
-    """The challenge's answered count in the steps above the cards, for an out-of-band swap."""
-    in_challenge = [p.pk for p in load_practices(assessment.playbook, challenge)]
-    context = {"slug": challenge.slug, "answered": answered_count(assessment, in_challenge), "total": len(in_challenge)}
-    return render_to_string("includes/progress-badge.html", context | {"oob": True})
+    context = {"assessment": assessment, "challenge": practice.challenge, "form": form, "saved": saved}
+    return render(request, "assessments/questionnaire.html#autosaved-card", context | {"editable": True})
 
 
 @login_required

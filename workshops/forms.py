@@ -1,8 +1,8 @@
 from django import forms
 
+from assessments.answering import NOT_APPLICABLE, PracticeForm, choice_of, level_choices, option_for
 from assessments.models import NotApplicableReason
-
-NOT_APPLICABLE = "na"
+from assessments.services import AnswerInput
 
 
 class WorkshopForm(forms.Form):
@@ -31,13 +31,6 @@ class JoinForm(forms.Form):
     )
 
 
-def level_choices(practice, level_names) -> list[tuple[str, str]]:
-    choices = [(str(o.level), f"{o.level} · {level_names[o.level]}: {o.description}") for o in practice.options.all()]
-    if practice.allows_not_applicable:
-        choices.append((NOT_APPLICABLE, "Not applicable"))
-    return choices
-
-
 class VoteForm(forms.Form):
     level = forms.ChoiceField(widget=forms.RadioSelect)
 
@@ -47,8 +40,14 @@ class VoteForm(forms.Form):
         self.fields["level"].choices = level_choices(practice, level_names)
         self.fields["level"].label = practice.question
 
+    def to_vote(self) -> dict:
+        """The ballot's level and 'not applicable' flag, as `cast_ballot` takes them."""
+        choice = self.cleaned_data["level"]
+        not_applicable = choice == NOT_APPLICABLE
+        return {"level": None if not_applicable else int(choice), "not_applicable": not_applicable}
 
-class DecisionForm(forms.Form):
+
+class DecisionForm(PracticeForm):
     # No level is preselected: a stray click on "Record" must not write an answer nobody chose.
     level = forms.ChoiceField(
         label="Agreed answer",
@@ -67,17 +66,14 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
         label="Note",
     )
-    # The answer's revision when the board was drawn: a change made in the questionnaire since then is not
-    # overwritten by a note the facilitator never saw.
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # The inherited revision is the answer's when the board was drawn: a change made in the questionnaire since
+    # then is not overwritten by a note the facilitator never saw.
 
     def __init__(self, *args, practice, level_names, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.practice, self.level_names = practice, level_names
+        super().__init__(*args, practice=practice, level_names=level_names, **kwargs)
         self.fields["level"].choices = [
             ("", "Choose the agreed level"),
-            *((str(level), f"{level} · {name}") for level, name in enumerate(level_names)),
-            *([(NOT_APPLICABLE, "Not applicable")] if practice.allows_not_applicable else []),
+            *level_choices(practice, level_names, described=False),
         ]
 
     def clean(self):
@@ -85,6 +81,18 @@ class DecisionForm(forms.Form):
         if data.get("level") == NOT_APPLICABLE and not data.get("not_applicable_reason"):
             self.add_error("not_applicable_reason", "Say why this practice does not apply.")
         return data
+
+    def to_answer_input(self) -> AnswerInput:
+        """The agreed answer as the assessment stores it; its notes become the note typed on the board."""
+        data = self.cleaned_data
+        not_applicable = data["level"] == NOT_APPLICABLE
+        return AnswerInput(
+            practice=self.practice,
+            option=option_for(self.practice, data["level"]),
+            not_applicable_reason=data["not_applicable_reason"] if not_applicable else "",
+            notes=data["note"],
+            seen_revision=data["revision"],
+        )
 
 
 def decision_initial(decision, answer) -> dict:
@@ -95,5 +103,5 @@ def decision_initial(decision, answer) -> dict:
         "revision": answer.revision if answer else 0,
     }
     if decision is not None:
-        initial["level"] = NOT_APPLICABLE if decision.not_applicable else str(decision.option.level)
+        initial["level"] = choice_of(getattr(decision.option, "level", None), not_applicable=decision.not_applicable)
     return initial

@@ -1,6 +1,7 @@
 """Database writes for workshops. Each function is one transaction."""
 
 import secrets
+from dataclasses import replace
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from assessments import services as assessment_services
 from assessments.models import Answer, Assessment
-from playbook.models import AnswerOption, Practice
+from playbook.models import Practice
 from workshops.models import Ballot, Decision, Participant, Workshop
 
 # No look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B), so the code reads well from the back of the room.
@@ -108,45 +109,29 @@ def move_room(*, workshop: Workshop, practice: Practice | None) -> None:
 
 
 @transaction.atomic
-def record_decision(
-    *,
-    workshop: Workshop,
-    practice: Practice,
-    option: AnswerOption | None,
-    not_applicable_reason: str,
-    note: str,
-    user: AbstractBaseUser,
-    seen_revision: int | None = None,
-) -> Decision:
+def record_decision(*, workshop: Workshop, answer: assessment_services.AnswerInput, user: AbstractBaseUser) -> Decision:
     """Record the room's answer and write it into the assessment as that practice's answer.
 
-    `note` replaces the answer's notes: the board shows the existing notes in the form, so a facilitator
-    who leaves them alone keeps them and one who empties the field means to clear them. With `seen_revision`,
+    The answer's notes replace the stored notes: the board shows the existing notes in the form, so a facilitator
+    who leaves them alone keeps them and one who empties the field means to clear them. With a `seen_revision`,
     an answer changed since the board was drawn raises AnswerChangedMeanwhile and nothing is recorded.
     """
+    practice = answer.practice
     decision, _ = Decision.objects.update_or_create(
         workshop=workshop,
         practice=practice,
-        defaults={"option": option, "not_applicable": bool(not_applicable_reason), "note": note, "recorded_by": user},
+        defaults={
+            "option": answer.option,
+            "not_applicable": bool(answer.not_applicable_reason),
+            "note": answer.notes,
+            "recorded_by": user,
+        },
     )
     # The board has no field for the not-applicable detail typed in the questionnaire; keep it while the reason stands.
     existing = Answer.objects.filter(assessment=workshop.assessment, practice=practice).first()
-    kept_reason = getattr(existing, "not_applicable_reason", "")
-    keep_detail = bool(not_applicable_reason) and kept_reason == not_applicable_reason
-    result = assessment_services.save_answers(
-        assessment=workshop.assessment,
-        user=user,
-        answers=[
-            assessment_services.AnswerInput(
-                practice=practice,
-                option=None if not_applicable_reason else option,
-                not_applicable_reason=not_applicable_reason,
-                not_applicable_detail=existing.not_applicable_detail if keep_detail else "",
-                notes=note,
-                seen_revision=seen_revision,
-            )
-        ],
-    )
+    if answer.not_applicable_reason and getattr(existing, "not_applicable_reason", "") == answer.not_applicable_reason:
+        answer = replace(answer, not_applicable_detail=existing.not_applicable_detail)
+    result = assessment_services.save_answers(assessment=workshop.assessment, user=user, answers=[answer])
     if result.conflicts:
         raise AnswerChangedMeanwhile(result.conflicts[0])  # rolls the decision back with the transaction
     return decision

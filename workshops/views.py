@@ -18,10 +18,11 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from assessments import access
 from assessments.access import Capability
+from assessments.answering import choice_of
 from assessments.results import load_answers
 from workshops import services
 from workshops.board import load_board, workshop_practices
-from workshops.forms import NOT_APPLICABLE, DecisionForm, JoinForm, VoteForm, WorkshopForm, decision_initial
+from workshops.forms import DecisionForm, JoinForm, VoteForm, WorkshopForm, decision_initial
 from workshops.models import Ballot, Decision, Participant, Workshop
 
 SESSION_KEY = "workshop_participants"
@@ -157,18 +158,8 @@ def decide(request: HttpRequest, pk: int, practice_slug: str) -> HttpResponse:
         form.add_error(None, "The assessment has been submitted. A lead can reopen it.")
     if not form.is_valid():
         return _board_page(request, workshop, bound=form)
-    level = form.cleaned_data["level"]
-    options = {str(o.level): o for o in practice.options.all()}
     try:
-        services.record_decision(
-            workshop=workshop,
-            practice=practice,
-            option=None if level == NOT_APPLICABLE else options[level],
-            not_applicable_reason=form.cleaned_data["not_applicable_reason"] if level == NOT_APPLICABLE else "",
-            note=form.cleaned_data["note"],
-            user=request.user,
-            seen_revision=form.cleaned_data["revision"],
-        )
+        services.record_decision(workshop=workshop, answer=form.to_answer_input(), user=request.user)
     except services.AnswerChangedMeanwhile as changed:
         return _board_page(request, workshop, bound=_against_current_answer(form, changed.answer))
     # Said in the row the page scrolls to, not in the page's message area far above it.
@@ -177,10 +168,7 @@ def decide(request: HttpRequest, pk: int, practice_slug: str) -> HttpResponse:
 
 def _against_current_answer(form: DecisionForm, answer) -> DecisionForm:
     """The facilitator's input kept, now against the answer's current revision, with what changed."""
-    data = form.data.copy()
-    data[form.add_prefix("revision")] = answer.revision
-    rebound = DecisionForm(data, practice=form.practice, level_names=form.level_names, prefix=form.prefix)
-    rebound.is_valid()
+    rebound = form.against(answer)
     who = answer.updated_by.get_username() if answer.updated_by else "Someone"
     notes = f" Its notes are now: “{answer.notes}”." if answer.notes else ""
     rebound.add_error(
@@ -283,7 +271,9 @@ def _ballot_context(workshop: Workshop, participant: Participant) -> dict:
     forms = []
     for practice in practices:
         ballot = ballots.get(practice.pk)
-        initial = {"level": NOT_APPLICABLE if ballot and ballot.not_applicable else getattr(ballot, "level", None)}
+        initial = {
+            "level": choice_of(getattr(ballot, "level", None), not_applicable=getattr(ballot, "not_applicable", False))
+        }
         form = VoteForm(practice=practice, level_names=level_names, prefix=practice.slug, initial=initial)
         form.decision = decided.get(practice.pk)
         form.voted = ballot is not None
@@ -344,14 +334,8 @@ def vote(request: HttpRequest, code: str, practice_slug: str) -> HttpResponse:
     form.decision = None
     form.closed = not workshop.is_open
     if form.is_valid() and not form.closed:
-        level = form.cleaned_data["level"]
         try:
-            services.cast_ballot(
-                participant=participant,
-                practice=practice,
-                level=None if level == NOT_APPLICABLE else int(level),
-                not_applicable=level == NOT_APPLICABLE,
-            )
+            services.cast_ballot(participant=participant, practice=practice, **form.to_vote())
             form.voted = True
         except services.AlreadyDecided:
             form.decision = Decision.objects.select_related("option").get(workshop=workshop, practice=practice)

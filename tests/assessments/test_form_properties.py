@@ -4,7 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.forms import NOT_APPLICABLE, PracticeAnswerForm
+from assessments.answering import NOT_APPLICABLE
+from assessments.forms import PracticeAnswerForm
 from assessments.models import NOTES_MAX_LENGTH, NotApplicableReason
 from playbook.published import load_practices
 

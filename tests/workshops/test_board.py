@@ -108,7 +108,9 @@ def test_a_not_applicable_decision_keeps_the_detail_typed_in_the_questionnaire(l
         answers=[assessment_services.AnswerInput(practice, None, "architecture", "Batch only", notes="n")],
     )
     services.record_decision(
-        workshop=workshop, practice=practice, option=None, not_applicable_reason="architecture", note="n", user=lead
+        workshop=workshop,
+        answer=assessment_services.AnswerInput(practice, None, not_applicable_reason="architecture", notes="n"),
+        user=lead,
     )
     assert Answer.objects.get(assessment=assessment, practice=practice).not_applicable_detail == "Batch only"
 

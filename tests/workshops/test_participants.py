@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.services import AnswerInput
 from tests.workshops.conftest import join_as_guest
 from workshops import services
 from workshops.board import load_board, workshop_practices
@@ -95,14 +96,7 @@ def test_a_tap_after_closing_says_the_vote_was_not_counted(guest_client, worksho
 def test_after_closing_the_ballot_shows_what_the_room_agreed(guest_client, lead, workshop):
     join_as_guest(guest_client, workshop, "Curious")
     practice = workshop_practices(workshop)[0]
-    services.record_decision(
-        workshop=workshop,
-        practice=practice,
-        option=practice.options.all()[2],
-        not_applicable_reason="",
-        note="",
-        user=lead,
-    )
+    services.record_decision(workshop=workshop, answer=AnswerInput(practice, practice.options.all()[2]), user=lead)
     services.close_workshop(workshop=workshop)
     page = guest_client.get(reverse("workshops:ballot", args=[workshop.join_code]))
     assert page.status_code == 410
