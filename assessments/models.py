@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -233,6 +235,9 @@ class RenderedReport(models.Model):
     pages = models.PositiveIntegerField(null=True)
     render_seconds = models.FloatField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(default=timezone.now, help_text="When the render was last queued")
+    started_at = models.DateTimeField(null=True, help_text="When a worker claimed the render")
+    attempt = models.PositiveIntegerField(default=0, help_text="Raised by each claim, so a late finish is ignored")
     finished_at = models.DateTimeField(null=True)
 
     class Meta:
@@ -240,6 +245,24 @@ class RenderedReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report of {self.assessment} ({self.content_hash[:8]}, {self.status})"
+
+    def waited(self, now: datetime) -> timedelta:
+        """How long the render has gone without progress: queued and unclaimed, or claimed and unfinished."""
+        if self.status == ReportStatus.QUEUED:
+            return now - self.queued_at
+        if self.status == ReportStatus.RENDERING:
+            return now - (self.started_at or self.queued_at)
+        return timedelta(0)
+
+    def is_stuck(self, now: datetime) -> bool:
+        """Lost from the queue or abandoned by a dead worker: the next request queues it again."""
+        return self.waited(now) > timedelta(seconds=settings.REPORT_STALE_SECONDS)
+
+    def is_unclaimed_too_long(self, now: datetime) -> bool:
+        """Queued for longer than a running worker would leave it: the page says the worker seems to be down."""
+        return self.status == ReportStatus.QUEUED and self.waited(now) > timedelta(
+            seconds=settings.TASK_QUEUE_MAX_WAIT_SECONDS
+        )
 
 
 class ShareLink(models.Model):

@@ -1,14 +1,11 @@
 """The PDF report, rendered by WeasyPrint from the same partials and numbers as the results page.
 
-A report is rendered once per revision of what it shows: the hash of its HTML is
-the cache key, so any changed answer, target or wording makes a new one. Renders
-take about a second, so they run on the background worker (`assessments.tasks`).
+This module only renders: HTML from the results, then pages and PDF bytes. Queueing a
+render and storing it is `assessments.report_queue`; the worker's task is in
+`assessments.tasks`.
 """
 
-import hashlib
-import logging
 import mimetypes
-import time
 from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,16 +14,12 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils import timezone
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assessments import tasks
-from assessments.models import AnswerChange, RenderedReport, ReportStatus
+from assessments.models import AnswerChange
 from assessments.results import AssessmentResults
-
-logger = logging.getLogger(__name__)
 
 
 class StaticFileFetcher(URLFetcher):
@@ -113,51 +106,3 @@ def render_pdf(html: str) -> tuple[bytes, int]:
     """The PDF and its page count."""
     document = lay_out(html)
     return document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages)
-
-
-def request_report(results: AssessmentResults) -> RenderedReport:
-    """The report of what `results` shows now: the cached one, or a newly queued render.
-
-    With an immediate task backend (tests) the render happens before this returns.
-    """
-    html = render_report_html(results)
-    content_hash = hashlib.sha256(html.encode()).hexdigest()
-    assessment = results.assessment
-    report, created = RenderedReport.objects.get_or_create(
-        assessment=assessment, content_hash=content_hash, defaults={"html": html}
-    )
-    if created:
-        # Older revisions are never shown again.
-        RenderedReport.objects.filter(assessment=assessment).exclude(pk=report.pk).delete()
-    elif report.status == ReportStatus.FAILED:
-        RenderedReport.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED)
-    else:
-        return report
-    # The database backend stores the task in the caller's transaction, so no worker sees it before the row.
-    tasks.render_report.enqueue(report.pk)
-    report.refresh_from_db()
-    return report
-
-
-def render_queued_report(report_id: int) -> None:
-    claimed = RenderedReport.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
-        status=ReportStatus.RENDERING
-    )
-    if not claimed:
-        return  # already rendered, or deleted because a newer revision replaced it
-    report = RenderedReport.objects.only("html").get(pk=report_id)
-    started = time.perf_counter()
-    try:
-        pdf, pages = render_pdf(report.html)
-    except Exception:
-        logger.exception("report %s failed to render", report_id)
-        RenderedReport.objects.filter(pk=report_id).update(status=ReportStatus.FAILED, finished_at=timezone.now())
-        raise
-    RenderedReport.objects.filter(pk=report_id).update(
-        status=ReportStatus.READY,
-        pdf=pdf,
-        pages=pages,
-        html="",
-        render_seconds=round(time.perf_counter() - started, 3),
-        finished_at=timezone.now(),
-    )

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
@@ -19,7 +20,7 @@ from assessments import access, exports, services, sharing, tracking
 from assessments.access import Capability
 from assessments.forms import PracticeAnswerForm, ShareLinkForm, TargetsForm
 from assessments.models import Action, AnswerChange, Assessment, ReportStatus
-from assessments.report import request_report
+from assessments.report_queue import request_report
 from assessments.results import (
     build_results,
     earlier_action_outcomes,
@@ -287,7 +288,12 @@ def report_response(request: HttpRequest, results) -> HttpResponse:
     # While waiting the fragment polls; once ready it replaces itself with one that starts the download once.
     template = "assessments/report_waiting.html#report-progress" if request.htmx else "assessments/report_waiting.html"
     status = 200 if report.status == ReportStatus.READY else 202
-    return render(request, template, {"assessment": assessment, "report": report}, status=status)
+    context = {
+        "assessment": assessment,
+        "report": report,
+        "worker_missing": report.is_unclaimed_too_long(timezone.now()),
+    }
+    return render(request, template, context, status=status)
 
 
 @login_required

@@ -29,7 +29,8 @@ import django
 django.setup()
 
 from assessments.models import Assessment, ReportStatus
-from assessments.report import render_pdf, render_report_html, request_report
+from assessments.report import render_pdf, render_report_html
+from assessments.report_queue import request_report
 from assessments.results import build_results
 
 COLD_RENDERS = 5

@@ -211,6 +211,10 @@ STORAGES = {
 
 # PDF reports render on a background worker (`manage.py db_worker`) so web workers are never tied up.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A task that has waited this long for a worker means none is running: /healthz says the queue is degraded and
+# the report page says so. A report queued or rendering this long is presumed lost and queued again.
+TASK_QUEUE_MAX_WAIT_SECONDS = env_int("TASK_QUEUE_MAX_WAIT_SECONDS", 60)
+REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 300)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

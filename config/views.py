@@ -1,22 +1,40 @@
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from config.tasks import oldest_task_wait
+
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers, 503 when it does not (for load balancers and orchestrators)."""
+    """For load balancers and monitoring; `failed` names the checks that failed.
+
+    503 when the database does not answer (take this web process out of rotation). 200 with status "degraded"
+    when the task queue's oldest task has waited longer than TASK_QUEUE_MAX_WAIT_SECONDS: the pages still work,
+    but no worker is taking tasks, so an operator should be alerted without the load balancer dropping the web.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         connection.close()  # so the next check opens a fresh connection
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        return JsonResponse({"status": "unavailable", "database": "down", "failed": ["database"]}, status=503)
+    waited = oldest_task_wait()
+    late = waited is not None and waited.total_seconds() > settings.TASK_QUEUE_MAX_WAIT_SECONDS
+    return JsonResponse(
+        {
+            "status": "degraded" if late else "ok",
+            "database": "up",
+            "task_queue": "not measured" if waited is None else "late" if late else "ok",
+            "oldest_task_wait_seconds": None if waited is None else round(waited.total_seconds()),
+            "failed": ["task_queue"] if late else [],
+        }
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -133,7 +133,8 @@ def test_an_oversized_request_body_is_refused_cleanly(client_for, lead, assessme
 
 
 def test_health_check_reports_the_database(client, monkeypatch):
-    assert client.get("/healthz").json() == {"status": "ok", "database": "up"}
+    healthy = client.get("/healthz").json()
+    assert (healthy["status"], healthy["database"], healthy["failed"]) == ("ok", "up", [])
 
     def broken_cursor(*args, **kwargs):
         raise OperationalError("connection refused")
@@ -141,6 +142,7 @@ def test_health_check_reports_the_database(client, monkeypatch):
     monkeypatch.setattr("config.views.connection.cursor", broken_cursor)
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["database"] == "down"
+    assert response.json()["failed"] == ["database"]
 
 
 def test_a_database_outage_gets_a_friendly_page(client_for, lead, monkeypatch):

@@ -2,16 +2,20 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from assessments import services
 from assessments.models import RenderedReport, ReportStatus
-from assessments.report import StaticFileFetcher, lay_out, render_report_html, request_report
+from assessments.report import StaticFileFetcher, lay_out, render_report_html
+from assessments.report_queue import request_report
 from assessments.results import build_results
 from playbook.published import load_practices
 from tests import factories
@@ -237,3 +241,75 @@ def test_the_pdf_is_styled_with_production_static_files(settings, tmp_path, team
     reader = PdfReader(io.BytesIO(bytes(report.pdf)))
     fonts = {str(f.get_object()["/BaseFont"]) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
     assert any("Source-Sans-3" in font for font in fonts)
+
+
+@pytest.fixture
+def database_queue(settings, monkeypatch):
+    """Reports go through the real database queue; `run_worker()` runs whatever a worker would pick up now."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker drops connections it thinks stale, which would end this test's transaction.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    return lambda: call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def age(report: RenderedReport, **fields) -> None:
+    """Move a report's timestamps back by `REPORT_STALE_SECONDS` plus a minute, as if that time had passed."""
+    past = timezone.now() - timedelta(seconds=settings.REPORT_STALE_SECONDS + 60)
+    RenderedReport.objects.filter(pk=report.pk).update(queued_at=past, **fields)
+
+
+def test_a_report_whose_task_was_lost_is_queued_again_once_stale(database_queue, team, lead):
+    assessment = submitted_assessment(team, lead)
+    report = request_report(build_results(assessment))
+    DBTaskResult.objects.all().delete()  # the task never reached a worker
+    database_queue()
+    assert request_report(build_results(assessment)).status == ReportStatus.QUEUED  # not stale yet: left alone
+    assert not DBTaskResult.objects.exists()
+
+    age(report)
+    request_report(build_results(assessment))
+    database_queue()
+    report.refresh_from_db()
+    assert (report.status, report.attempt) == (ReportStatus.READY, 1)
+
+
+def test_a_report_abandoned_by_a_dead_worker_is_rendered_again_and_the_old_attempt_cannot_finish_it(
+    database_queue, team, lead
+):
+    assessment = submitted_assessment(team, lead)
+    report = request_report(build_results(assessment))
+    DBTaskResult.objects.all().delete()
+    age(report, status=ReportStatus.RENDERING, started_at=timezone.now() - timedelta(hours=1), attempt=1)
+
+    request_report(build_results(assessment))
+    database_queue()
+    report.refresh_from_db()
+    assert (report.status, report.attempt) == (ReportStatus.READY, 2)
+    # The dead worker's attempt finishing late writes nothing.
+    assert RenderedReport.objects.filter(pk=report.pk, attempt=1).update(status=ReportStatus.FAILED) == 0
+
+
+def test_the_waiting_page_says_when_no_worker_has_picked_the_report_up(database_queue, client_for, team, lead):
+    assessment = submitted_assessment(team, lead)
+    client = client_for(lead)
+    url = reverse("assessments:report_pdf", args=[assessment.pk])
+    assert "does not seem to be running" not in client.get(url).text
+    RenderedReport.objects.update(
+        queued_at=timezone.now() - timedelta(seconds=settings.TASK_QUEUE_MAX_WAIT_SECONDS + 5)
+    )
+    polled = client.get(url, HTTP_HX_REQUEST="true")
+    assert polled.status_code == 202
+    assert "The report worker does not seem to be running" in polled.text and "manage.py db_worker" in polled.text
+
+
+def test_the_health_check_reports_a_task_queue_nobody_is_working_on(database_queue, client, team, lead):
+    request_report(build_results(submitted_assessment(team, lead)))
+    assert client.get("/healthz").json()["task_queue"] == "ok"
+    DBTaskResult.objects.update(
+        enqueued_at=timezone.now() - timedelta(seconds=settings.TASK_QUEUE_MAX_WAIT_SECONDS + 5)
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["task_queue"], body["failed"]) == ("degraded", "late", ["task_queue"])
+    assert body["oldest_task_wait_seconds"] > settings.TASK_QUEUE_MAX_WAIT_SECONDS

@@ -1,0 +1,57 @@
+"""The PDF report's lifecycle: requested by a page, rendered once per revision on the background worker.
+
+A report is rendered once per revision of what it shows: the hash of its HTML is
+the cache key, so any changed answer, target or wording makes a new one. A row
+that nothing has picked up, or whose render has run for longer than
+`REPORT_STALE_SECONDS` (a lost task, a worker that died mid-render), is queued
+again by the next request for it.
+"""
+
+import hashlib
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import tasks
+from assessments.models import RenderedReport, ReportStatus
+from assessments.report import render_report_html
+from assessments.results import AssessmentResults
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def request_report(results: AssessmentResults) -> RenderedReport:
+    """The report of what `results` shows now: the one already made, or a newly queued render.
+
+    With an immediate task backend (tests) the render happens before this returns.
+    """
+    html = render_report_html(results)
+    content_hash = hashlib.sha256(html.encode()).hexdigest()
+    assessment = results.assessment
+    report, created = RenderedReport.objects.select_for_update().get_or_create(
+        assessment=assessment, content_hash=content_hash, defaults={"html": html}
+    )
+    if created:
+        # Older revisions are never shown again.
+        RenderedReport.objects.filter(assessment=assessment).exclude(pk=report.pk).delete()
+    elif report.status == ReportStatus.FAILED or report.is_stuck(timezone.now()):
+        RenderedReport.objects.filter(pk=report.pk).update(
+            status=ReportStatus.QUEUED, queued_at=timezone.now(), started_at=None
+        )
+    else:
+        return report
+    _enqueue(report)
+    report.refresh_from_db()
+    return report
+
+
+def _enqueue(report: RenderedReport) -> None:
+    """Queue the render. The database backend stores the task in this transaction, so no worker sees it before
+    the row; if queueing fails the row stays queued and a later request queues it again once it is stale."""
+    try:
+        with transaction.atomic():
+            tasks.render_report.enqueue(report.pk)
+    except Exception:
+        logger.exception("could not queue report %s", report.pk)
