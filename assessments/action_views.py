@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import Truncator
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments import access, tracking
@@ -37,7 +36,6 @@ def _action_forms(team, user, team_access, data=None, only: Action | None = None
 
 
 @login_required
-@never_cache
 def actions(request: HttpRequest, team_id: int) -> HttpResponse:
     team, team_access = access.get_team(request.user, team_id)
     context = {"team": team, "access": team_access, "forms": _action_forms(team, request.user, team_access)}

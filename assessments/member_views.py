@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.timezone import localtime
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments import access, membership
@@ -61,7 +60,6 @@ def _invite(request: HttpRequest, team, form: InvitationForm) -> bool:
 
 
 @login_required
-@never_cache
 def members(request: HttpRequest, team_id: int) -> HttpResponse:
     team, team_access = access.get_team(request.user, team_id, Capability.MANAGE)
     member_form, invite_form = MemberForm(), InvitationForm()
@@ -119,7 +117,6 @@ def revoke_invitation(request: HttpRequest, team_id: int, invitation_id: int) ->
     return redirect("assessments:members", team_id)
 
 
-@never_cache
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Public: the token is the credential. A new user picks a username and password here."""
     invitation = Invitation.objects.select_related("team").filter(token=token, accepted_at__isnull=True).first()

@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 
 from assessments import access
 from assessments.models import Assessment, Status
@@ -11,7 +10,6 @@ from assessments.results import score_many
 
 
 @login_required
-@never_cache
 def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
     """A consultant's heatmap: each team's latest submitted levels by challenge."""
     organisation = access.get_consulted_organisation(request.user, slug)

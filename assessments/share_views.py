@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments import access, sharing
@@ -24,7 +23,6 @@ def _link_rows(request: HttpRequest, assessment: Assessment) -> list[tuple[Share
 
 
 @login_required
-@never_cache
 def create(request: HttpRequest, pk: int) -> HttpResponse:
     """The share page; the overview's share form posts here too, and comes back here when the input needs fixing."""
     assessment, team_access = access.get_assessment(request.user, pk, Capability.MANAGE)
@@ -61,7 +59,6 @@ def revoke(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
     return redirect(assessment)
 
 
-@never_cache
 def shared_results(request: HttpRequest, token: str) -> HttpResponse:
     _, assessment = access.get_shared_assessment(token)
     return render(
@@ -71,7 +68,6 @@ def shared_results(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@never_cache
 def shared_report(request: HttpRequest, token: str) -> HttpResponse:
     _, assessment = access.get_shared_assessment(token)
     return report_response(request, build_results(assessment))

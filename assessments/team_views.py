@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
 
 from assessments import access, services
 from assessments.access import Capability
@@ -41,7 +40,6 @@ def _dashboard_rows(assessments: list[Assessment]) -> list[dict]:
 
 
 @login_required
-@never_cache
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     team, team_access = access.get_team(request.user, team_id)
     assessments = list(team.assessments.select_related("playbook"))
@@ -98,14 +96,12 @@ def _history_page(request: HttpRequest, team, team_access, compare_form: Compare
 
 
 @login_required
-@never_cache
 def history(request: HttpRequest, team_id: int) -> HttpResponse:
     team, team_access = access.get_team(request.user, team_id)
     return _history_page(request, team, team_access)
 
 
 @login_required
-@never_cache
 def compare(request: HttpRequest, team_id: int) -> HttpResponse:
     team, team_access = access.get_team(request.user, team_id)
     assessments = list(team.assessments.select_related("playbook", "team__organisation").order_by("-created_at"))

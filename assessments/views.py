@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments import access, exports, services, sharing, tracking
@@ -55,7 +54,6 @@ def _answer_forms(assessment, practices, data=None, answers=None) -> list[Practi
 
 
 @login_required
-@never_cache
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk)
     share_links = []
@@ -79,7 +77,6 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@never_cache
 def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk)
     progress, answers = load_progress(assessment, challenge_slug)
@@ -217,7 +214,6 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@never_cache
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk)
     assessment_results = build_results(assessment)
@@ -263,7 +259,6 @@ def track_action(request: HttpRequest, pk: int, practice_slug: str) -> HttpRespo
 
 
 @login_required
-@never_cache
 def audit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk, Capability.MANAGE)
     changes = AnswerChange.objects.filter(assessment=assessment).select_related("practice", "changed_by")[:500]
@@ -297,7 +292,6 @@ def report_response(request: HttpRequest, results) -> HttpResponse:
 
 
 @login_required
-@never_cache
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk)
     return report_response(request, build_results(assessment))
@@ -313,7 +307,6 @@ def _attachment(content: str | bytes, content_type: str, assessment: Assessment,
 
 
 @login_required
-@never_cache
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk)
     data = exports.export_json(build_results(assessment), site_url=settings.SITE_URL)
@@ -321,7 +314,6 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@never_cache
 def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk)
     text = exports.export_csv(build_results(assessment), site_url=settings.SITE_URL)

@@ -35,15 +35,18 @@ class RequestIdMiddleware:
         return response
 
 
-class PrivatePagesNoStoreMiddleware:
-    """Team data must not linger in browser or proxy caches: every signed-in page and download is no-store."""
+class NoStoreMiddleware:
+    """The one place that decides caching: nothing is stored by browsers or proxies, so team data, share-link and
+    workshop pages never linger, unless a view sets its own caching (the playbook's guidance) for a visitor who
+    is not signed in."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.has_header("Content-Disposition") or self._is_signed_in(request):
+        cacheable = response.has_header("Cache-Control") and not response.has_header("Content-Disposition")
+        if not cacheable or self._is_signed_in(request):
             patch_cache_control(response, no_store=True, private=True)
         return response
 

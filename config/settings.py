@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.HtmxSignedOutMiddleware",
-    "config.middleware.PrivatePagesNoStoreMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

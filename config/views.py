@@ -5,12 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 
 from config.tasks import oldest_task_wait
 
 
-@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitoring; `failed` names the checks that failed.
 
@@ -46,7 +44,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@never_cache
 def session_status(request: HttpRequest) -> JsonResponse:
     """Who is signed in and when the session ends; pages use it to warn before a long form times out."""
     return JsonResponse(

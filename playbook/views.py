@@ -5,10 +5,16 @@ an account."""
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
 
 from playbook.models import Challenge, GuidanceSection, PlaybookVersion, Practice, Reference
 
+# The only pages a browser may keep for a while: published guidance never changes. Private, because every page
+# carries the visitor's CSRF token.
+public_guidance = cache_control(private=True, max_age=600)
 
+
+@public_guidance
 def index(request: HttpRequest, version: str | None = None) -> HttpResponse:
     if version is None:
         playbook = get_object_or_404(PlaybookVersion, is_current=True)
@@ -28,6 +34,7 @@ def index(request: HttpRequest, version: str | None = None) -> HttpResponse:
     )
 
 
+@public_guidance
 def challenge_detail(request: HttpRequest, version: str, slug: str) -> HttpResponse:
     challenge = get_object_or_404(
         Challenge.objects.select_related("playbook").prefetch_related(

@@ -11,9 +11,10 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from assessments import services
+from assessments import membership, services, sharing
 from playbook.published import load_practices
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, submitted_assessment
+from workshops import services as workshop_services
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +91,26 @@ def test_private_pages_and_downloads_are_never_cached_but_the_playbook_may_be(cl
     ]:
         assert "no-store" in client.get(url)["Cache-Control"], url
     assert "no-store" not in Client().get(reverse("playbook:index")).get("Cache-Control", "")
+
+
+def test_pages_opened_by_a_token_without_signing_in_are_never_cached(team, lead):
+    shared = sharing.create_share_link(assessment=submitted_assessment(team, lead), label="Board", days=3, user=lead)
+    invitation = membership.invite(team=team, email="new@example.com", role="member", invited_by=lead)
+    workshop = workshop_services.create_workshop(
+        assessment=services.create_assessment(team=team, user=lead, title="Room"),
+        user=lead,
+        title="Room",
+        challenge_slugs=[team.assessments.first().playbook.challenges.first().slug],
+        hours=1,
+    )
+    for url in [
+        reverse("assessments:shared_results", args=[sharing.share_token(shared)]),
+        reverse("assessments:accept_invitation", args=[invitation.token]),
+        reverse("workshops:join_code", args=[workshop.join_code]),
+        reverse("login"),
+        "/healthz",
+    ]:
+        assert "no-store" in Client().get(url)["Cache-Control"], url
 
 
 def test_logging_out_needs_a_post(client_for, lead):

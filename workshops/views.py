@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.timezone import localtime
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -106,7 +105,6 @@ def _board_page(request: HttpRequest, workshop: Workshop, *, bound: DecisionForm
 
 
 @login_required
-@never_cache
 def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _facilitated(request, pk)
     if request.htmx:
@@ -118,7 +116,6 @@ def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@never_cache
 def projector(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _facilitated(request, pk)
     if request.htmx and not workshop.is_open:
@@ -236,7 +233,6 @@ def _is_team_member(request: HttpRequest, workshop: Workshop) -> bool:
     return access.visible_assessments(request.user).filter(pk=workshop.assessment_id).exists()
 
 
-@never_cache
 def join(request: HttpRequest, code: str = "") -> HttpResponse:
     """Team members join with their login; anyone else with the code and a display name."""
     form = JoinForm(request.POST or None, initial={"code": code})
@@ -302,7 +298,6 @@ def _room_ended(request: HttpRequest, workshop: Workshop, participant: Participa
     return render(request, "workshops/ballot.html", _ballot_context(workshop, participant), status=410)
 
 
-@never_cache
 def ballot(request: HttpRequest, code: str) -> HttpResponse:
     found = _in_the_room(request, code)
     if isinstance(found, HttpResponse):
@@ -315,7 +310,6 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "workshops/ballot.html", _ballot_context(workshop, participant))
 
 
-@never_cache
 @require_POST
 def vote(request: HttpRequest, code: str, practice_slug: str) -> HttpResponse:
     found = _in_the_room(request, code)
