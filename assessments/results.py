@@ -108,7 +108,7 @@ class AssessmentResults:
 
 
 def rules_for(playbook: PlaybookVersion) -> ScoringRules:
-    return ScoringRules(**{"top_level": len(playbook.level_names) - 1} | playbook.scoring)
+    return ScoringRules(**{"top_level": playbook.top_level} | playbook.scoring)
 
 
 def load_answers(assessment: Assessment, practice_ids: Sequence[int] | None = None) -> dict[int, Answer]:

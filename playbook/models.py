@@ -35,6 +35,10 @@ class PlaybookVersion(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("playbook:version", args=[self.version])
 
+    @property
+    def top_level(self) -> int:
+        return len(self.level_names) - 1
+
 
 class Reference(models.Model):
     playbook = models.ForeignKey(PlaybookVersion, on_delete=models.CASCADE, related_name="references")

@@ -84,7 +84,12 @@ def submitted_assessment(team: Team, lead, *, title: str = "Submitted review", *
     return assessment
 
 
-def synthetic_playbook_content(*, version: str = "test-1", challenges: int = 5, practices: int = 2) -> PlaybookContent:
+DEFAULT_RULES = ScoringRules()
+
+
+def synthetic_playbook_content(
+    *, version: str = "test-1", challenges: int = 5, practices: int = 2, scoring: ScoringRules = DEFAULT_RULES
+) -> PlaybookContent:
     """A valid playbook with `challenges` x `practices` practices; the first practice of each challenge is critical."""
     reference = ReferenceContent("ref-a", "Reference A", "https://example.org/a", "Example")
     return PlaybookContent(
@@ -92,7 +97,7 @@ def synthetic_playbook_content(*, version: str = "test-1", challenges: int = 5, 
         title="Synthetic playbook",
         content_hash=f"hash-{version}-{challenges}-{practices}",
         level_names=("Absent", "Initial", "Repeatable", "Managed", "Optimised"),
-        scoring=ScoringRules(0.75, 1, 1, 1),
+        scoring=scoring,
         scoring_method="Weighted mean, rounded down.",
         references=(reference,),
         challenges=tuple(

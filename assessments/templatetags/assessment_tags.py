@@ -23,8 +23,9 @@ def score_display(score: float | None) -> str:
 def radar_chart(results) -> str:
     """The challenge radar of an assessment; the results page and the PDF show the same SVG."""
     axes = [RadarAxis(c.challenge.title, c.score.score, c.target) for c in results.challenges]
-    top_level = len(results.playbook.level_names) - 1
-    return radar_svg(axes, max_level=top_level, title=f"Maturity by challenge: {results.assessment.title}")
+    return radar_svg(
+        axes, max_level=results.playbook.top_level, title=f"Maturity by challenge: {results.assessment.title}"
+    )
 
 
 HORIZONS = {

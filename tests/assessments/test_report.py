@@ -18,6 +18,7 @@ from assessments.report import StaticFileFetcher, lay_out, render_report_html
 from assessments.report_queue import request_report
 from assessments.results import build_results
 from playbook.published import load_practices
+from playbook.rules import ScoringRules
 from tests import factories
 from tests.factories import publish_synthetic_playbook
 from tests.pdf import pdf_links, pdf_text
@@ -313,3 +314,14 @@ def test_the_health_check_reports_a_task_queue_nobody_is_working_on(database_que
     body = response.json()
     assert (body["status"], body["task_queue"], body["failed"]) == ("degraded", "late", ["task_queue"])
     assert body["oldest_task_wait_seconds"] > settings.TASK_QUEUE_MAX_WAIT_SECONDS
+
+
+def test_the_summary_states_the_scale_and_the_overall_rule_of_the_playbook_it_was_assessed_against(team, lead):
+    playbook = publish_synthetic_playbook(
+        version="wide-margin", scoring=ScoringRules(overall_max_above_weakest=2), challenges=3
+    )
+    assessment = factories.submitted_assessment(team, lead)
+    assert assessment.playbook == playbook
+    text = " ".join(render_report_html(build_results(assessment)).split())
+    assert "never more than 2 levels above the weakest challenge" in text
+    assert "rated from 0 (absent) to 4 (optimised)" in text and "of 4)" in text
