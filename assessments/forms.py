@@ -144,8 +144,6 @@ class NewAssessmentForm(forms.Form):
     def __init__(self, *args, previous, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["prefill_from"].queryset = previous
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
 
 class TargetsForm(forms.Form):
@@ -160,8 +158,6 @@ class TargetsForm(forms.Form):
                 choices=[(level, f"{level} · {name}") for level, name in enumerate(level_names)],
                 initial=item.target,
             )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
 
 class MemberForm(forms.Form):
@@ -184,17 +180,13 @@ class InvitationForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    owner = forms.TypedChoiceField(
-        coerce=int, required=False, empty_value=None, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
-    )
+    owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     # A date input only accepts ISO dates; the locale format would show an empty field and lose the date on save.
     due_date = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    status = forms.ChoiceField(
-        choices=ActionStatus.choices, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
-    )
+    status = forms.ChoiceField(choices=ActionStatus.choices)
 
     def __init__(self, *args, instance_action: Action, members: dict, status_only: bool = False, **kwargs):
         """`members` maps user id to user: loaded once per page, not once per action's owner list.

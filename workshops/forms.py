@@ -51,19 +51,17 @@ class DecisionForm(PracticeForm):
     # No level is preselected: a stray click on "Record" must not write an answer nobody chose.
     level = forms.ChoiceField(
         label="Agreed answer",
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
         error_messages={"required": "Choose the level the room agreed on."},
     )
     not_applicable_reason = forms.ChoiceField(
         choices=[("", "Only for not applicable"), *NotApplicableReason.choices],
         required=False,
         label="Reason",
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     note = forms.CharField(
         max_length=2000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         label="Note",
     )
     # The inherited revision is the answer's when the board was drawn: a change made in the questionnaire since
