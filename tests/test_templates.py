@@ -1,5 +1,6 @@
 """Template source checks that rendering tests would only catch page by page."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,5 +18,12 @@ def test_comments_close_on_the_line_they_open(path):
         assert line.count("{#") == line.count("#}"), f"{path.name}:{number} opens a {{# comment it does not close"
 
 
-def test_there_are_templates_to_check():
-    assert len(TEMPLATES) > 30
+def test_every_template_the_code_names_is_among_those_checked():
+    """Catches a template folder the list above misses, and a template name that points at nothing."""
+    named = set()
+    for folder in ("assessments", "config", "playbook", "workshops"):
+        for path in (ROOT / folder).rglob("*.py"):
+            named |= set(re.findall(r"[\"']([a-z_/]+\.html)(?:#[a-z-]+)?[\"']", path.read_text()))
+    checked = {str(path.relative_to(ROOT / "templates")) for path in TEMPLATES if "templates" in path.parts}
+    assert "assessments/questionnaire.html" in named
+    assert named - checked == set()

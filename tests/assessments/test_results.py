@@ -178,13 +178,18 @@ def test_the_dashboard_shows_each_assessments_level_and_trend(client_for, team, 
     assert "▲ up" in page.text
 
 
-def test_history_draws_a_trend_with_one_point_per_submitted_assessment(client_for, team, lead):
+def test_history_draws_a_trend_with_one_point_per_submitted_assessment(client_for, team, lead, playbook):
     submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
     submitted_assessment(team, lead, title="Autumn", level_for=lambda p: 2)
     services.create_assessment(team=team, user=lead, title="Draft")
-    page = client_for(lead).get(reverse("assessments:history", args=[team.pk]))
-    assert page.text.count("<polyline") >= 5
-    assert "Draft" in page.text  # offered for comparison, not plotted
+    page = client_for(lead).get(reverse("assessments:history", args=[team.pk])).text
+    assert page.count("<polyline") == len(
+        load_practices(team.assessments.first().playbook)[0].challenge.playbook.challenges.all()
+    )
+    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert re.findall(r'<th scope="row"><a [^>]*>([^<]*)</a>', table) == ["Spring", "Autumn"]
+    compare_form = page.split('id="compare"', 1)[1]
+    assert re.search(r"<option [^>]*>Draft \(", compare_form)  # offered for comparison, not plotted
 
 
 def test_a_lead_reopens_a_submitted_assessment(client_for, team, lead):

@@ -180,6 +180,7 @@ def test_nobody_sees_who_voted_what(client_for, lead, guest_client, workshop, as
     join_as_guest(guest_client, workshop, "Secret Squirrel")
     vote(guest_client, workshop, workshop_practices(workshop)[0], 0)
     client = client_for(lead)
+    assert "1 voted" in client.get(workshop.get_absolute_url()).text  # the vote is shown, as a count
     for url in [
         workshop.get_absolute_url(),
         reverse("workshops:projector", args=[workshop.pk]),
