@@ -42,18 +42,28 @@ def _plain_http():
         yield
 
 
+def settings_for_tests() -> dict:
+    """What every test changes from the production settings (also applied to module-wide fixtures)."""
+    from django.conf import settings
+
+    return {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # client.login() has no request for django-axes to inspect; tests/test_security.py runs with it on.
+        "AXES_ENABLED": False,
+        # Production's manifest storage needs collectstatic; tests resolve static files from the source folders.
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # Reports render inline; tests/assessments/test_report.py covers the database queue and its worker.
+        "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+    }
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # client.login() has no request for django-axes to inspect; tests/test_security.py runs with it on.
-    settings.AXES_ENABLED = False
-    # Production's manifest storage needs collectstatic; tests resolve static files from the source folders.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # Reports render inline; tests/assessments/test_report.py covers the database queue and its worker.
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    for name, value in settings_for_tests().items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(scope="session")

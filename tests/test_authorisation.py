@@ -8,14 +8,20 @@ without its access rules being written down and tested here.
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments import membership, services, sharing, tracking
 from assessments.access import CAPABILITIES, CONSULTANT, Capability
-from assessments.models import Role
+from assessments.models import Organisation, Role
+from assessments.report_queue import request_report
 from assessments.results import build_results
+from playbook.models import PlaybookVersion
 from playbook.published import load_practices
-from tests.factories import MembershipFactory, submitted_assessment
+from tests.conftest import settings_for_tests
+from tests.factories import MembershipFactory, TeamFactory, UserFactory, submitted_assessment
 from workshops import services as workshop_services
 
 PUBLIC = "public"
@@ -221,12 +227,46 @@ def _expected(check: Check, visitor: str) -> int | str:
 CASES = [(name, check, visitor) for name, checks in ROUTES.items() for check in checks for visitor in VISITORS]
 
 
+@dataclass
+class Cast:
+    """One user per kind of visitor, around the world's team."""
+
+    users: dict[str, object]
+
+    def __getitem__(self, visitor: str):
+        return self.users[visitor]
+
+
+@pytest.fixture(scope="module")
+def cast_and_world(django_db_setup, django_db_blocker):
+    """One world for every case of this module, committed once and removed at the end.
+
+    Each case runs in its own transaction that is rolled back afterwards, so a case that writes (a POST, a
+    report rendered on a GET) leaves the world as the next case expects it. Building the world once instead of
+    once per case, with its reports already rendered, is most of this module's speed.
+    """
+    with django_db_blocker.unblock(), override_settings(**settings_for_tests()):
+        team = TeamFactory()
+        users = {role: MembershipFactory(team=team, role=role).user for role in (Role.VIEWER, Role.MEMBER, Role.LEAD)}
+        users[CONSULTANT] = UserFactory(is_staff=True)
+        team.organisation.consultants.add(users[CONSULTANT])
+        users["outsider"] = MembershipFactory(team=TeamFactory(), role=Role.LEAD).user
+        world = _world(team, users[Role.LEAD], PlaybookVersion.objects.get(is_current=True))
+        for assessment in (world.assessment, world.share_link.assessment):
+            request_report(build_results(assessment))
+    yield Cast(users), world
+    with django_db_blocker.unblock():
+        Organisation.objects.filter(teams__memberships__user__in=users.values()).distinct().delete()
+        get_user_model().objects.filter(pk__in=[u.pk for u in users.values()] + [world.removable.user_id]).delete()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "check", "visitor"), CASES, ids=[f"{n}-{c.method}-{v}" for n, c, v in CASES])
-def test_who_may_use_each_url(client_for, client, name, check, visitor, team, playbook, request):
-    world = _world(team, request.getfixturevalue("lead"), playbook)
+def test_who_may_use_each_url(client, name, check, visitor, cast_and_world):
+    cast, world = cast_and_world
+    cache.clear()  # practice cards cached by a rolled-back case must not be served to the next
     if visitor != "anonymous":
-        client = client_for(request.getfixturevalue(visitor))
+        client.force_login(cast[visitor])
     url = reverse(name, args=_args(name, world))
     response = getattr(client, check.method)(url, _data(name, check.method, world))
 
