@@ -25,6 +25,7 @@ def world(team, lead, playbook, consultant):
     )
     tracking.track_action(assessment=submitted, item=services_plan_first(submitted), user=lead)
     draft = services.create_assessment(team=team, user=lead, title="Draft", prefill_from=submitted)
+    empty = services.create_assessment(team=team, user=lead, title="Empty")
     workshop = workshop_services.create_workshop(
         assessment=draft, user=lead, title="Scan room", challenge_slugs=[playbook.challenges.first().slug], hours=1
     )
@@ -35,6 +36,7 @@ def world(team, lead, playbook, consultant):
         "team": team,
         "submitted": submitted,
         "draft": draft,
+        "empty": empty,
         "workshop": workshop,
         "share": sharing.share_token(link),
         "invitation": invitation.token,
@@ -50,7 +52,7 @@ def services_plan_first(assessment):
 
 
 def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit_a_phone(
-    new_page, log_in, world, lead, consultant, axe_source
+    new_page, log_in, world, lead, viewer, consultant, axe_source
 ):
     w = world
     anonymous = {
@@ -61,19 +63,35 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
         "shared results": f"/shared/{w['share']}/",
         "invitation": f"/invitations/{w['invitation']}/",
     }
+    team, draft, empty, submitted = w["team"].pk, w["draft"].pk, w["empty"].pk, w["submitted"].pk
+    # Each main page in each of its states: draft, submitted, with results and without.
     as_lead = {
         "home": "/",
-        "team dashboard": f"/teams/{w['team'].pk}/",
-        "history": f"/teams/{w['team'].pk}/history/",
-        "actions": f"/teams/{w['team'].pk}/actions/",
-        "members": f"/teams/{w['team'].pk}/members/",
-        "assessment overview": f"/assessments/{w['draft'].pk}/",
-        "questionnaire": f"/assessments/{w['draft'].pk}/challenges/{w['challenge']}/",
-        "results": f"/assessments/{w['submitted'].pk}/results/",
-        "answer changes": f"/assessments/{w['submitted'].pk}/audit/",
-        "new workshop": f"/assessments/{w['draft'].pk}/workshops/new/",
+        "team dashboard": f"/teams/{team}/",
+        "history": f"/teams/{team}/history/",
+        "compare": f"/teams/{team}/compare/?before={submitted}&after={draft}",
+        "actions": f"/teams/{team}/actions/",
+        "members": f"/teams/{team}/members/",
+        "overview (draft)": f"/assessments/{draft}/",
+        "overview (submitted)": f"/assessments/{submitted}/",
+        "overview (nothing answered)": f"/assessments/{empty}/",
+        "questionnaire (draft)": f"/assessments/{draft}/challenges/{w['challenge']}/",
+        "questionnaire (submitted)": f"/assessments/{submitted}/challenges/{w['challenge']}/",
+        "results (submitted)": f"/assessments/{submitted}/results/",
+        "results (draft)": f"/assessments/{draft}/results/",
+        "results (nothing answered)": f"/assessments/{empty}/results/",
+        "share": f"/assessments/{submitted}/share/",
+        "delete": f"/assessments/{empty}/delete/",
+        "answer changes": f"/assessments/{submitted}/audit/",
+        "new workshop": f"/assessments/{draft}/workshops/new/",
         "workshop board": f"/workshops/{w['workshop'].pk}/",
+        "close workshop": f"/workshops/{w['workshop'].pk}/close/",
         "projector": f"/workshops/{w['workshop'].pk}/projector/",
+    }
+    as_viewer = {
+        "team dashboard (viewer)": f"/teams/{team}/",
+        "questionnaire (viewer)": f"/assessments/{draft}/challenges/{w['challenge']}/",
+        "results (viewer)": f"/assessments/{submitted}/results/",
     }
     as_consultant = {"organisation heatmap": f"/organisations/{w['team'].organisation.slug}/"}
 
@@ -108,6 +126,9 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
     lead_page = new_page()
     log_in(lead_page, lead.username, PASSWORD)
     scan(lead_page, as_lead)
+    viewer_page = new_page()
+    log_in(viewer_page, viewer.username, PASSWORD)
+    scan(viewer_page, as_viewer)
     consultant_page = new_page()
     log_in(consultant_page, consultant.username, PASSWORD)
     scan(consultant_page, as_consultant)
@@ -121,7 +142,7 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
     REPORT.write_text(json.dumps(results, indent=2))
     failing = {name: found for name, found in results.items() if found}
     assert failing == {}, json.dumps(failing, indent=2)
-    assert len(results) == 20
+    assert len(results) == len(anonymous) + 1 + len(as_lead) + len(as_viewer) + len(as_consultant)
     assert too_wide_for_a_phone == {}
 
 
