@@ -1,6 +1,7 @@
 """Production settings, checked in a separate process with a production environment."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,13 @@ def test_a_malformed_boolean_setting_is_an_error_not_a_guess():
     result = manage("check", **{**PRODUCTION, "SECURE_SSL_REDIRECT": "perhaps"})
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT must be a boolean" in result.stderr
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    source = (ROOT / "config" / "settings.py").read_text()
+    names = set(re.findall(r"""(?:env_bool|env_int|env_list|os\.environ\.get)\(\s*["']([A-Z_]+)["']""", source))
+    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL"} <= names
+    example = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines() if "=" in line}
+    readme = (ROOT / "README.md").read_text()
+    assert names - example == set(), "add these to .env.example"
+    assert {name for name in names if f"`{name}`" not in readme} == set(), "add these to the README's table"
