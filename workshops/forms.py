@@ -1,12 +1,13 @@
 from django import forms
 
 from assessments.answering import NOT_APPLICABLE, PracticeForm, choice_of, level_choices, option_for
-from assessments.models import NotApplicableReason
+from assessments.fields import CountedCharField
+from assessments.models import NOTES_MAX_LENGTH, NotApplicableReason
 from assessments.services import AnswerInput
 
 
 class WorkshopForm(forms.Form):
-    title = forms.CharField(max_length=200, initial="Team workshop")
+    title = CountedCharField(max_length=200, initial="Team workshop")
     challenges = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Challenges to cover")
     hours = forms.IntegerField(min_value=1, max_value=72, initial=4, label="Join code valid for (hours)")
 
@@ -17,13 +18,13 @@ class WorkshopForm(forms.Form):
 
 
 class JoinForm(forms.Form):
-    code = forms.CharField(
+    code = CountedCharField(
         max_length=20,
         label="Join code",
         widget=forms.TextInput(attrs={"autocapitalize": "characters"}),
         error_messages={"required": "Enter the join code from the shared screen, like KDTR-7XPM."},
     )
-    display_name = forms.CharField(
+    display_name = CountedCharField(
         max_length=40,
         required=False,
         label="Your name, as the room should see it",
@@ -48,7 +49,7 @@ class VoteForm(forms.Form):
 
 
 class DecisionForm(PracticeForm):
-    # No level is preselected: a stray click on "Record" must not write an answer nobody chose.
+    # Preselected with the assessment's current answer (see decision_initial), never a level nobody chose.
     level = forms.ChoiceField(
         label="Agreed answer",
         error_messages={"required": "Choose the level the room agreed on."},
@@ -58,8 +59,8 @@ class DecisionForm(PracticeForm):
         required=False,
         label="Reason",
     )
-    note = forms.CharField(
-        max_length=2000,
+    note = CountedCharField(
+        max_length=NOTES_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Note",
@@ -73,6 +74,8 @@ class DecisionForm(PracticeForm):
             ("", "Choose the agreed level"),
             *level_choices(practice, level_names, described=False),
         ]
+        if not practice.allows_not_applicable:
+            del self.fields["not_applicable_reason"]
 
     def clean(self):
         data = super().clean()
@@ -87,14 +90,14 @@ class DecisionForm(PracticeForm):
         return AnswerInput(
             practice=self.practice,
             option=option_for(self.practice, data["level"]),
-            not_applicable_reason=data["not_applicable_reason"] if not_applicable else "",
+            not_applicable_reason=data.get("not_applicable_reason", "") if not_applicable else "",
             notes=data["note"],
             seen_revision=data["revision"],
         )
 
 
 def decision_initial(decision, answer) -> dict:
-    """What the board's form shows: the recorded decision if there is one, and always the answer's notes and reason."""
+    """What the board's form shows: the recorded decision, else the assessment's current answer, with its notes."""
     initial = {
         "note": answer.notes if answer else "",
         "not_applicable_reason": answer.not_applicable_reason if answer else "",
@@ -102,4 +105,6 @@ def decision_initial(decision, answer) -> dict:
     }
     if decision is not None:
         initial["level"] = choice_of(getattr(decision.option, "level", None), not_applicable=decision.not_applicable)
+    elif answer is not None:
+        initial["level"] = choice_of(getattr(answer.option, "level", None), not_applicable=answer.is_not_applicable)
     return initial

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment
+from assessments.models import NOTES_MAX_LENGTH, Assessment
 from playbook.models import AnswerOption, Practice
 
 
@@ -97,7 +97,7 @@ class Decision(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     option = models.ForeignKey(AnswerOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     not_applicable = models.BooleanField(default=False)
-    note = models.TextField(max_length=2000, blank=True)
+    note = models.TextField(max_length=NOTES_MAX_LENGTH, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 

@@ -1,7 +1,7 @@
 """Database writes for workshops. Each function is one transaction."""
 
 import secrets
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments import services as assessment_services
+from assessments.answering import choice_of
 from assessments.models import Answer, Assessment
-from playbook.models import Practice
+from playbook.models import AnswerOption, Practice
 from workshops.models import Ballot, Decision, Participant, Workshop
 
 # No look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B), so the code reads well from the back of the room.
@@ -108,8 +109,14 @@ def move_room(*, workshop: Workshop, practice: Practice | None) -> None:
     Workshop.objects.filter(pk=workshop.pk).update(current_practice=practice)
 
 
+@dataclass(frozen=True)
+class Recorded:
+    decision: Decision
+    replaced: str  # the assessment's earlier answer when the decision changed it ('2', 'na'); '' otherwise
+
+
 @transaction.atomic
-def record_decision(*, workshop: Workshop, answer: assessment_services.AnswerInput, user: AbstractBaseUser) -> Decision:
+def record_decision(*, workshop: Workshop, answer: assessment_services.AnswerInput, user: AbstractBaseUser) -> Recorded:
     """Record the room's answer and write it into the assessment as that practice's answer.
 
     The answer's notes replace the stored notes: the board shows the existing notes in the form, so a facilitator
@@ -134,7 +141,13 @@ def record_decision(*, workshop: Workshop, answer: assessment_services.AnswerInp
     result = assessment_services.save_answers(assessment=workshop.assessment, user=user, answers=[answer])
     if result.conflicts:
         raise AnswerChangedMeanwhile(result.conflicts[0])  # rolls the decision back with the transaction
-    return decision
+    before = _choice(getattr(existing, "option", None), getattr(existing, "not_applicable_reason", ""))
+    after = _choice(answer.option, answer.not_applicable_reason)
+    return Recorded(decision, before if before and before != after else "")
+
+
+def _choice(option: AnswerOption | None, not_applicable_reason: str) -> str:
+    return choice_of(getattr(option, "level", None), not_applicable=bool(not_applicable_reason))
 
 
 @transaction.atomic

@@ -4,11 +4,12 @@ Rules:
 - Each practice's tally counts the votes per level (0-4) and 'not applicable'.
 - The room disagrees on a practice when two of its level votes are two or more
   levels apart (not applicable votes are left out of the spread).
-- The room's suggestion is the most common level, the lower one on a tie: a
-  level is only as good as the evidence most people in the room can vouch for.
+- The room's suggestion is the level with the most votes. When two or more
+  levels share the most votes the room is tied and there is no suggestion:
+  the board says so rather than crown a winner the room did not choose.
 
 Example: votes 1, 1, 3 give counts (0, 2, 0, 1, 0), a spread of 2, so the room
-disagrees, and a suggestion of level 1.
+disagrees, and a suggestion of level 1. Votes 0 and 3 are tied: no suggestion.
 """
 
 from collections.abc import Iterable, Sequence
@@ -49,10 +50,18 @@ class Tally:
         return self.spread >= DISAGREEMENT_SPREAD
 
     @property
+    def leaders(self) -> tuple[int, ...]:
+        """The levels with the most votes (none before the first vote)."""
+        most = max(self.counts)
+        return tuple(level for level in LEVELS if most and self.counts[level] == most)
+
+    @property
+    def is_tied(self) -> bool:
+        return len(self.leaders) > 1
+
+    @property
     def suggestion(self) -> int | None:
-        if not any(self.counts):
-            return None
-        return max(LEVELS, key=lambda level: (self.counts[level], -level))
+        return self.leaders[0] if len(self.leaders) == 1 else None
 
     def share(self, level: int) -> int:
         """Percentage of level votes at `level`, for bar widths."""

@@ -5,6 +5,8 @@ participant id in their session and have no login, so every other page of the
 app stays closed to them.
 """
 
+from urllib.parse import urlencode
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -78,6 +80,8 @@ def _board_context(workshop: Workshop, *, with_forms: bool, bound: DecisionForm 
                     initial=decision_initial(row.decision, answers.get(pk)),
                 )
             )
+            # Shown on the card, so the facilitator sees what recording would replace.
+            forms[pk].current_answer = answers.get(pk)
     return {
         "workshop": workshop,
         "rows": rows,
@@ -101,6 +105,7 @@ def _board_page(request: HttpRequest, workshop: Workshop, *, bound: DecisionForm
     context = _board_context(workshop, with_forms=True, bound=bound)
     context |= _qr(request, workshop, scale=6, title=f"Join code {workshop.join_code}")
     context["recorded"] = request.GET.get("recorded", "")
+    context["replaced"] = request.GET.get("replaced", "")
     return render(request, "workshops/facilitate.html", context, status=400 if bound is not None else 200)
 
 
@@ -156,11 +161,12 @@ def decide(request: HttpRequest, pk: int, practice_slug: str) -> HttpResponse:
     if not form.is_valid():
         return _board_page(request, workshop, bound=form)
     try:
-        services.record_decision(workshop=workshop, answer=form.to_answer_input(), user=request.user)
+        recorded = services.record_decision(workshop=workshop, answer=form.to_answer_input(), user=request.user)
     except services.AnswerChangedMeanwhile as changed:
         return _board_page(request, workshop, bound=_against_current_answer(form, changed.answer))
     # Said in the row the page scrolls to, not in the page's message area far above it.
-    return redirect(f"{workshop.get_absolute_url()}?recorded={practice.slug}#row-{practice.slug}")
+    query = urlencode({"recorded": practice.slug} | ({"replaced": recorded.replaced} if recorded.replaced else {}))
+    return redirect(f"{workshop.get_absolute_url()}?{query}#row-{practice.slug}")
 
 
 def _against_current_answer(form: DecisionForm, answer) -> DecisionForm:
@@ -209,7 +215,9 @@ def _cannot_join(request: HttpRequest, form: JoinForm, workshop: Workshop | None
     """The join page again, with what was typed and why it did not work."""
     problem = "unknown" if workshop is None else workshop.state
     status = 404 if workshop is None else 410
-    return render(request, "workshops/join.html", {"form": form, "problem": problem}, status=status)
+    # The link of an ended workshop offers no form; a code typed into the form comes back to be corrected.
+    context = {"form": form, "problem": problem, "offer_form": workshop is None or request.method == "POST"}
+    return render(request, "workshops/join.html", context, status=status)
 
 
 def _participant(request: HttpRequest, workshop: Workshop) -> Participant | None:
@@ -293,8 +301,8 @@ def _in_the_room(request: HttpRequest, code: str) -> tuple[Workshop, Participant
 def _room_ended(request: HttpRequest, workshop: Workshop, participant: Participant) -> HttpResponse:
     """What people in the room see once it has closed or expired: the answers agreed, and no more ballots."""
     if request.htmx:
-        # The banner's poll: HTTP 286 swaps in the notice and tells htmx to stop polling.
-        return render(request, "workshops/ballot.html#room-now", {"workshop": workshop}, status=286)
+        # The banner's poll or a last vote: reload the whole page, so no voting control stays on screen.
+        return HttpResponseClientRefresh()
     return render(request, "workshops/ballot.html", _ballot_context(workshop, participant), status=410)
 
 
@@ -316,7 +324,7 @@ def vote(request: HttpRequest, code: str, practice_slug: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     workshop, participant = found
-    if not workshop.is_open and not request.htmx:
+    if not workshop.is_open:
         return _room_ended(request, workshop, participant)
     practice = next((p for p in workshop_practices(workshop) if p.slug == practice_slug), None)
     if practice is None:
@@ -326,15 +334,14 @@ def vote(request: HttpRequest, code: str, practice_slug: str) -> HttpResponse:
     )
     form.voted = False
     form.decision = None
-    form.closed = not workshop.is_open
-    if form.is_valid() and not form.closed:
+    if form.is_valid():
         try:
             services.cast_ballot(participant=participant, practice=practice, **form.to_vote())
             form.voted = True
         except services.AlreadyDecided:
             form.decision = Decision.objects.select_related("option").get(workshop=workshop, practice=practice)
-        except services.WorkshopClosed:
-            form.closed = True
+        except services.WorkshopClosed:  # closed while this vote was on its way
+            return _room_ended(request, workshop, participant)
     if request.htmx:
         return render(request, "workshops/ballot.html#vote-card", {"workshop": workshop, "form": form})
     return redirect(f"{reverse('workshops:ballot', args=[workshop.join_code])}#vote-{practice.slug}")

@@ -214,7 +214,7 @@ def test_the_overview_tells_expired_workshops_from_closed_ones(client_for, lead,
     services.close_workshop(workshop=closed)
     Workshop.objects.filter(pk=workshop.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     page = client_for(lead).get(assessment.get_absolute_url()).text
-    items = dict(re.findall(r'<li><a href="/workshops/\d+/">([^<]+)</a>(.*?)</li>', page))
+    items = dict(re.findall(r'<li><a href="/workshops/\d+/"><bdi>([^<]+)</bdi></a>(.*?)</li>', page))
     assert "· expired" in items["Kick-off"] and "closed" not in items["Kick-off"]
     assert "· closed" in items["Closed"]
 
@@ -246,3 +246,45 @@ def test_a_note_changed_in_the_questionnaire_after_the_board_was_drawn_is_not_ov
     client.post(decide_url(workshop, practice), typed | {field(practice, "revision"): current})
     answer.refresh_from_db()
     assert (answer.option.level, answer.notes) == (3, "Seen on the board")
+
+
+def test_a_tied_vote_is_called_tied_and_no_level_is_highlighted(client_for, lead, workshop):
+    practice = workshop_practices(workshop)[0]
+    for name, level in (("Ann", 0), ("Bo", 3)):
+        participant = services.join_as_guest(workshop=workshop, display_name=name)
+        services.cast_ballot(participant=participant, practice=practice, level=level, not_applicable=False)
+    page = client_for(lead).get(workshop.get_absolute_url()).text
+    tally = page.split(f'id="tally-{practice.slug}"', 1)[1].split("</table>", 1)[0]
+    assert "tied: levels 0 and 3" in tally
+    assert "most votes" not in tally and 'class="suggested"' not in tally
+
+
+def test_each_card_shows_the_current_answer_preselected_and_says_when_recording_replaces_it(
+    client_for, lead, workshop, assessment
+):
+    practice = workshop_practices(workshop)[0]
+    assessment_services.save_answers(
+        assessment=assessment, user=lead, answers=[assessment_services.AnswerInput(practice, practice.options.all()[2])]
+    )
+    client = client_for(lead)
+    page = client.get(workshop.get_absolute_url()).text
+    row = re.search(rf'<section[^>]*id="row-{practice.slug}".*?</section>', page, re.S).group(0)
+    assert "In the assessment now:" in row and "level 2 · Repeatable" in row
+    assert selected(page, field(practice, "level")) == "2"
+
+    response = client.post(
+        decide_url(workshop, practice), {field(practice, "level"): "1", field(practice, "revision"): "1"}
+    )
+    assert "replaced=2" in response.url
+    row = re.search(rf'<section[^>]*id="row-{practice.slug}".*?</section>', client.get(response.url).text, re.S).group(
+        0
+    )
+    assert "It replaced the earlier answer, level 2." in row
+    assert Answer.objects.get(assessment=assessment, practice=practice).option.level == 1
+
+
+def test_the_reason_list_appears_only_on_cards_of_practices_that_may_be_not_applicable(client_for, lead, workshop):
+    page = client_for(lead).get(workshop.get_absolute_url()).text
+    for practice in workshop_practices(workshop):
+        row = re.search(rf'<section[^>]*id="row-{practice.slug}".*?</section>', page, re.S).group(0)
+        assert (field(practice, "not_applicable_reason") in row) == practice.allows_not_applicable, practice.slug

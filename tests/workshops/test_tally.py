@@ -25,10 +25,15 @@ def test_not_applicable_votes_do_not_widen_the_spread():
     assert tally.spread == 0 and not tally.disagrees
 
 
-def test_the_suggestion_is_the_most_common_level_and_the_lower_on_a_tie():
+def test_the_suggestion_is_the_level_with_the_most_votes():
     assert tally_votes(votes(1, 3, 3, 1), [1])[1].suggestion == 3
-    assert tally_votes(votes(1, 1, 3), [1])[1].suggestion == 1
     assert tally_votes([], [1])[1].suggestion is None
+
+
+def test_a_tie_suggests_no_level_and_names_the_tied_levels():
+    tally = tally_votes(votes(1, 0, 3), [1])[1]
+    assert (tally.suggestion, tally.is_tied, tally.leaders) == (None, True, (0, 3))
+    assert not tally_votes(votes(1, 2), [1])[1].is_tied
 
 
 def test_practices_without_votes_get_an_empty_tally_and_unknown_practices_are_ignored():

@@ -60,7 +60,7 @@ def test_a_team_member_joins_with_their_login_without_a_name(client_for, member,
 def test_a_guest_joins_with_a_display_name(guest_client, workshop):
     join_as_guest(guest_client, workshop, "Priya")
     page = guest_client.get(reverse("workshops:ballot", args=[workshop.join_code]))
-    assert "You are in as Priya" in page.text
+    assert "You are in as <bdi>Priya</bdi>" in page.text
     assert page.text.count('class="card mb-3 vote-card"') == len(workshop_practices(workshop))
 
 
