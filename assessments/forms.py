@@ -5,7 +5,18 @@ from django.utils.dateformat import format as date_format
 from django.utils.timezone import localtime
 
 from assessments.answering import NOT_APPLICABLE, PracticeForm, choice_of, level_choices, option_for
-from assessments.models import NOTES_MAX_LENGTH, Action, ActionStatus, Answer, Assessment, NotApplicableReason, Role
+from assessments.fields import CountedCharField, CountedEmailField
+from assessments.models import (
+    NOTES_MAX_LENGTH,
+    Action,
+    ActionStatus,
+    Answer,
+    Assessment,
+    NotApplicableReason,
+    Role,
+    isolated,
+    person_name,
+)
 from assessments.services import AnswerInput
 from playbook.models import Practice
 
@@ -25,10 +36,10 @@ class PracticeAnswerForm(PracticeForm):
         required=False,
         show_hidden_initial=True,
     )
-    not_applicable_detail = forms.CharField(
+    not_applicable_detail = CountedCharField(
         label="Other reason", max_length=200, required=False, show_hidden_initial=True
     )
-    notes = forms.CharField(
+    notes = CountedCharField(
         label="Notes and evidence",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=NOTES_MAX_LENGTH,
@@ -40,7 +51,11 @@ class PracticeAnswerForm(PracticeForm):
     def __init__(self, *args, practice: Practice, level_names: list[str], **kwargs):
         super().__init__(*args, practice=practice, level_names=level_names, **kwargs)
         self.just_saved = False
+        self.kept_theirs = False
         self.save_error = ""
+        # Text fields keep what is being typed across an autosave swap, except when the person chose someone
+        # else's answer over their own.
+        self.preserve_typing = True
         self.fields["level"].choices = level_choices(practice, level_names)
         self.fields["level"].label = practice.question
         if not practice.allows_not_applicable:
@@ -104,6 +119,12 @@ class PracticeAnswerForm(PracticeForm):
         fresh.just_saved = answer is not None
         return fresh
 
+    def keeping_theirs(self, answer: Answer | None) -> "PracticeAnswerForm":
+        """The card after a clash, once the person chose the other answer over their own."""
+        fresh = self.showing(answer, practice=self.practice, level_names=self.level_names)
+        fresh.kept_theirs, fresh.preserve_typing = True, False
+        return fresh
+
     def clean(self):
         data = super().clean()
         if data.get("level") == NOT_APPLICABLE:
@@ -131,9 +152,14 @@ class PracticeAnswerForm(PracticeForm):
         )
 
 
+class AssessmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Assessment) -> str:
+        return _assessment_label(obj)
+
+
 class NewAssessmentForm(forms.Form):
-    title = forms.CharField(max_length=200, help_text="For example “Q3 review” or “Before go-live”.")
-    prefill_from = forms.ModelChoiceField(
+    title = CountedCharField(max_length=200, help_text="For example “Q3 review” or “Before go-live”.")
+    prefill_from = AssessmentChoiceField(
         queryset=None,
         required=False,
         empty_label="Start with blank answers",
@@ -161,7 +187,7 @@ class TargetsForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(max_length=150, label="Username of an existing user")
+    username = CountedCharField(max_length=150, label="Username of an existing user")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
 
     def __init__(self, *args, **kwargs):
@@ -171,7 +197,7 @@ class MemberForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address")
+    email = CountedEmailField(label="Email address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
 
     def __init__(self, *args, **kwargs):
@@ -200,7 +226,7 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.action = instance_action
         self.members = members
-        self.fields["owner"].choices = [("", "Nobody yet"), *((pk, u.get_username()) for pk, u in members.items())]
+        self.fields["owner"].choices = [("", "Nobody yet"), *((pk, person_name(u)) for pk, u in members.items())]
         if status_only:
             del self.fields["owner"], self.fields["due_date"]
 
@@ -210,13 +236,15 @@ class ActionForm(forms.Form):
 
 
 class ShareLinkForm(forms.Form):
-    label = forms.CharField(max_length=100, label="Who is it for?")
+    label = CountedCharField(max_length=100, label="Who is it for?")
     days = forms.IntegerField(min_value=1, max_value=90, initial=14, label="Valid for (days)")
 
 
 def _assessment_label(assessment: Assessment) -> str:
-    draft = "" if assessment.is_submitted else ", not submitted"
-    return f"{assessment.title} ({date_format(localtime(assessment.created_at), 'j M Y')}{draft})"
+    title = isolated(assessment.title)
+    if assessment.submitted_at:
+        return f"{title} (submitted {date_format(localtime(assessment.submitted_at), 'j M Y')})"
+    return f"{title} (started {date_format(localtime(assessment.created_at), 'j M Y')}, not submitted)"
 
 
 class CompareForm(forms.Form):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import access, exports, services, sharing, tracking
 from assessments.access import Capability
@@ -163,17 +163,22 @@ def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_s
         return redirect(assessment.get_absolute_url())
     [form] = _answer_forms(assessment, [practice], request.POST)
     saved = None
-    if form.is_valid():
-        try:
+    keep_theirs = request.POST.get("resolve") == "theirs"  # after a clash, the person chose the other answer
+    try:
+        if keep_theirs or form.is_valid():
+            changed = not keep_theirs and form.has_changed()
             saved = services.save_practice(
                 assessment=assessment,
                 user=request.user,
                 practice=practice,
-                answer=form.to_answer_input() if form.has_changed() else None,
+                answer=form.to_answer_input() if changed else None,
             )
-        except services.AssessmentLocked:
-            form.save_error = "Not saved: this assessment has been submitted. A team lead can reopen it."
-        else:
+    except services.AssessmentLocked:
+        form.save_error = "Not saved: this assessment has been submitted. A team lead can reopen it."
+    else:
+        if keep_theirs:
+            form = form.keeping_theirs(saved.answer)
+        elif saved is not None:
             form = form.after_save(saved.answer, conflict=saved.outcome == services.SaveOutcome.CONFLICT)
     # Errors are shown inside the card, so the fragment is always swapped in (status 200).
     context = {"assessment": assessment, "challenge": practice.challenge, "form": form, "saved": saved}
@@ -194,12 +199,19 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = access.get_assessment(request.user, pk, Capability.MANAGE)
-    services.reopen_assessment(assessment=assessment)
-    messages.success(request, "Reopened: answers can be changed again.")
-    return redirect(assessment)
+    """Reopening suspends the share links stakeholders hold, so the overview links to this confirmation first."""
+    assessment, team_access = access.get_assessment(request.user, pk, Capability.MANAGE)
+    if not assessment.is_submitted:
+        return redirect(assessment)
+    if request.method == "POST":
+        services.reopen_assessment(assessment=assessment)
+        messages.success(request, "Reopened: answers can be changed again.")
+        return redirect(assessment)
+    live_links = [link for link in assessment.share_links.all() if link.is_active]
+    context = {"assessment": assessment, "access": team_access, "live_links": live_links}
+    return render(request, "assessments/assessment_reopen.html", context)
 
 
 @login_required

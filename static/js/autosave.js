@@ -22,7 +22,11 @@
     var card = cardOf(event.target);
     if (!card) return;
     card.setAttribute("data-unsaved", "true");
-    show(card, "Unsaved changes…", "text-body-secondary");
+    if (card.getAttribute("data-autosave") === "paused") {
+      show(card, "Not saved: autosave is paused until you keep their answer or replace it with yours.", "text-danger");
+    } else {
+      show(card, "Unsaved changes…", "text-body-secondary");
+    }
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
     var card = cardOf(event.detail.elt);

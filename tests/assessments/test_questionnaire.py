@@ -149,7 +149,7 @@ def test_a_conflicting_edit_of_the_same_practice_is_shown_to_the_second_person(
     # Bob saw the empty answer (revision 0) and picks level 1.
     response = autosave(bob, assessment, challenge, practice, card_data(practice, 1))
     assert "Not saved: changed by someone else" in response.text
-    assert f"<strong>{lead.username}</strong> changed this answer" in response.text
+    assert f"<strong><bdi>{lead.username}</bdi></strong> changed this answer" in response.text
     assert "level 3" in response.text and "Alice&#x27;s evidence" in response.text
     assert stored_level(assessment, practice) == 3
     # His own choice is still selected, now against the current revision.
@@ -161,6 +161,35 @@ def test_a_conflicting_edit_of_the_same_practice_is_shown_to_the_second_person(
     again = autosave(bob, assessment, challenge, practice, card_data(practice, 1, seen_revision=1, seen_level="3"))
     assert ">Saved<" in again.text
     assert stored_level(assessment, practice) == 1
+
+
+def test_after_a_clash_the_card_stops_autosaving_until_the_person_chooses(
+    assessment, challenge, practices, lead, member
+):
+    alice, bob = signed_in(lead), signed_in(member)
+    practice = practices[0]
+    autosave(alice, assessment, challenge, practice, card_data(practice, 3, notes="Alice's evidence"))
+    card = autosave(bob, assessment, challenge, practice, card_data(practice, 1, notes="Bob's")).text
+    section = card.split(">", 1)[0]
+    assert "hx-trigger" not in section and 'data-autosave="paused"' in section
+    assert "Replace theirs with mine" in card and "Keep theirs" in card
+    assert "Autosave is paused for this practice until you choose" in card
+
+
+def test_keeping_theirs_after_a_clash_shows_their_answer_and_drops_the_typing(
+    assessment, challenge, practices, lead, member
+):
+    alice, bob = signed_in(lead), signed_in(member)
+    practice = practices[0]
+    autosave(alice, assessment, challenge, practice, card_data(practice, 3, notes="Alice's evidence"))
+    autosave(bob, assessment, challenge, practice, card_data(practice, 1, notes="Bob's"))
+    kept = autosave(
+        bob, assessment, challenge, practice, {"resolve": "theirs", **card_data(practice, 1, notes="Bob's")}
+    )
+    assert "Kept their answer" in kept.text and "Alice&#x27;s evidence</textarea>" in kept.text
+    assert "hx-preserve" not in kept.text  # the notes box shows theirs, not what Bob had typed
+    assert "hx-trigger" in kept.text.split(">", 1)[0]  # autosave is back on
+    assert stored_level(assessment, practice) == 3
 
 
 def test_a_conflict_in_the_full_page_post_saves_the_rest_and_flags_the_clash(
@@ -197,7 +226,9 @@ def test_prefill_copies_the_previous_answers_and_notes(team, lead, playbook, pra
         user=lead,
         answers=[services.AnswerInput(p, p.options.all()[2], notes=f"note {p.slug}") for p in practices],
     )
-    response = signed_in(lead).post(team.get_absolute_url(), {"title": "Autumn", "prefill_from": first.pk})
+    response = signed_in(lead).post(
+        reverse("assessments:start_assessment", args=[team.pk]), {"title": "Autumn", "prefill_from": first.pk}
+    )
     second = team.assessments.get(title="Autumn")
     assert response.url == second.get_absolute_url()
     copied = {a.practice.slug: (a.option.level, a.notes) for a in second.answers.select_related("option", "practice")}
@@ -205,7 +236,7 @@ def test_prefill_copies_the_previous_answers_and_notes(team, lead, playbook, pra
     assert first.answers.count() == len(practices)
     # The audit trail accounts for the copied answers instead of saying there are none.
     audit = signed_in(lead).get(reverse("assessments:audit", args=[second.pk])).text
-    assert audit.count("copied from “Spring”") == len(practices)
+    assert audit.count("copied from “<bdi>Spring</bdi>”") == len(practices)
 
 
 def test_the_audit_trail_names_the_reason_for_not_applicable(assessment, challenge, practices, lead):
@@ -261,3 +292,31 @@ def test_a_signed_out_autosave_gets_a_401_not_the_login_page(assessment, challen
     assert "<form" not in response.text
     url = reverse("assessments:save_practice", args=[assessment.pk, challenge.slug, practices[0].slug])
     assert Client().post(url, card_data(practices[0], 2)).status_code == 302  # without htmx: the login page
+
+
+def test_notes_over_the_limit_are_refused_beside_the_field_and_kept_not_cut(assessment, challenge, practices, member):
+    long_notes = "evidence " * 306 + "end"  # 2,757 characters, like the 2,760 pasted in the report
+    card = autosave(
+        signed_in(member), assessment, challenge, practices[0], card_data(practices[0], 2, notes=long_notes)
+    )
+    assert "Not saved: see below" in card.text
+    assert "Ensure this value has at most 2000 characters (it has 2757)." in card.text
+    assert f">{long_notes}</textarea>" in card.text
+    assert not Answer.objects.filter(assessment=assessment).exists()
+
+
+def test_no_text_field_lets_the_browser_cut_what_is_pasted(client_for, lead, team, assessment, challenge):
+    """maxlength makes a browser drop pasted text silently; every limit is counted and checked instead."""
+    client = client_for(lead)
+    pages = [
+        reverse("assessments:questionnaire", args=[assessment.pk, challenge.slug]),
+        reverse("assessments:start_assessment", args=[team.pk]),
+        reverse("assessments:members", args=[team.pk]),
+        reverse("workshops:create", args=[assessment.pk]),
+        reverse("workshops:join"),
+    ]
+    for url in pages:
+        html = client.get(url).text
+        assert "maxlength" not in html, url
+    questionnaire = client.get(pages[0]).text
+    assert 'data-max-length="2000"' in questionnaire and 'class="char-count' in questionnaire
