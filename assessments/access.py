@@ -71,7 +71,8 @@ def _annotate_access(queryset: QuerySet, user: AbstractBaseUser, team_path: str)
     ).filter(Q(my_role__isnull=False) | Q(is_consultant=True))
 
 
-def _access_of(obj) -> TeamAccess:
+def access_to(obj: Team | Assessment) -> TeamAccess:
+    """The user's access to a team or assessment loaded through this module (which annotates their role)."""
     return TeamAccess(role=obj.my_role or CONSULTANT)
 
 
@@ -100,7 +101,7 @@ def get_team(user: AbstractBaseUser, team_id: int, capability: Capability = Capa
     team = visible_teams(user).filter(pk=team_id).first()
     if team is None:
         raise _not_found(user, f"team {team_id}")
-    access = _access_of(team)
+    access = access_to(team)
     require(user, access, capability, f"team {team_id}")
     return team, access
 
@@ -122,7 +123,7 @@ def get_assessment(
         ).exists()
     ):
         raise _not_found(user, f"assessment {assessment_id}")
-    access = _access_of(assessment)
+    access = access_to(assessment)
     require(user, access, capability, f"assessment {assessment_id}")
     return assessment, access
 
@@ -144,11 +145,19 @@ def get_consulted_organisation(user: AbstractBaseUser, slug: str) -> Organisatio
     return organisation
 
 
+class SharedResultsBeingRevised(Exception):
+    """A valid share link whose assessment a lead has reopened: it works again once the assessment is resubmitted."""
+
+    def __init__(self, assessment: Assessment):
+        super().__init__(f"assessment {assessment.pk} is being revised")
+        self.assessment = assessment
+
+
 def get_shared_assessment(token: str) -> tuple[ShareLink, Assessment]:
     """The link a share token names and the one assessment it opens, while the link is valid; otherwise a 404.
 
     The token is the credential: it is signed, so link ids cannot be guessed, and it stops working when the link
-    expires, is revoked, or its assessment is reopened.
+    expires or is revoked. While its assessment is reopened it raises SharedResultsBeingRevised instead.
     """
     try:
         link_id = signing.loads(token, salt=SHARE_SALT)
@@ -156,6 +165,8 @@ def get_shared_assessment(token: str) -> tuple[ShareLink, Assessment]:
         raise Http404("This link has expired, was revoked, or is not valid.") from None
     link = ShareLink.objects.filter(pk=link_id).select_related("assessment__team__organisation", "assessment__playbook")
     link = link.first()
-    if link is None or not link.is_active or not link.assessment.is_submitted:
+    if link is None or not link.is_active:
         raise Http404("This link has expired, was revoked, or is not valid.")
+    if not link.assessment.is_submitted:
+        raise SharedResultsBeingRevised(link.assessment)
     return link, link.assessment

@@ -11,12 +11,14 @@ from django.views.decorators.http import require_POST
 
 from assessments import access, tracking
 from assessments.forms import ActionForm
-from assessments.models import Action
+from assessments.models import Action, Role
 
 
 def _action_forms(team, user, team_access, data=None, only: Action | None = None) -> list[ActionForm]:
     """The team's action forms; with `only`, the posted one first and the others fresh."""
-    members = {u.pk: u for u in get_user_model().objects.filter(memberships__team=team).order_by("username")}
+    # Owners do the work, so viewers (who only read) are not offered.
+    owners = get_user_model().objects.filter(memberships__team=team, memberships__role__in=[Role.LEAD, Role.MEMBER])
+    members = {u.pk: u for u in owners.order_by("username")}
 
     def form_for(action, data=None):
         form = ActionForm(

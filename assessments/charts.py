@@ -99,7 +99,9 @@ def _text(x: float, y: float, content: str, *, anchor: str = "middle", size: int
 
 def _svg(width: float, height: float, *, id_prefix: str, title: str, desc: str, body: SafeString) -> SafeString:
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img"'
+        # The natural size (width, height) lets a phone show the chart at full size in a box that scrolls sideways.
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        ' role="img"'
         ' aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{title}</title>'
         '<desc id="{id}-desc">{desc}</desc>{body}</svg>',
         width=_num(width),

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from assessments.scoring import AssessmentScore
+
 
 class Change(StrEnum):
     IMPROVED = "improved"
@@ -86,6 +88,25 @@ def compare_practices(before: Sequence[PracticeLevel], after: Sequence[PracticeL
         if p.slug not in later_slugs
     ]
     return tuple(deltas)
+
+
+@dataclass(frozen=True)
+class ChallengeTrend:
+    """A challenge's level in the previous submitted assessment and in this one."""
+
+    title: str
+    before: int | None
+    after: int | None
+
+    @property
+    def change(self) -> Change:
+        return _change(self.before, self.after)
+
+
+def challenge_trends(before: AssessmentScore | None, after: AssessmentScore) -> tuple[ChallengeTrend, ...]:
+    """Each challenge of `after` beside its level in `before`, matched by slug (None where `before` lacks it)."""
+    earlier = {c.slug: c.level for c in before.challenges} if before else {}
+    return tuple(ChallengeTrend(c.title, earlier.get(c.slug), c.level) for c in after.challenges)
 
 
 def action_outcomes(actions: Sequence[ActionRecord], levels_now: Mapping[str, int | None]) -> tuple[ActionOutcome, ...]:

@@ -10,6 +10,17 @@ from playbook.models import AnswerOption, PlaybookVersion, Practice
 NOTES_MAX_LENGTH = 2000
 
 
+def isolated(text: str) -> str:
+    """Text someone typed, isolated for plain-text places where <bdi> cannot go (a list option, a chart label):
+    a right-to-left override inside it then cannot reorder what surrounds it."""
+    return f"\u2068{text}\u2069"
+
+
+def person_name(user) -> str:
+    """How people are named on pages and in reports: their full name, or their username if they gave none."""
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -211,6 +222,14 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.due_date is not None
+            and self.due_date < timezone.localdate()
+            and self.status in (ActionStatus.TODO, ActionStatus.DOING)
+        )
 
 
 class ReportStatus(models.TextChoices):

@@ -6,20 +6,24 @@ render and storing it is `assessments.report_queue`; the worker's task is in
 """
 
 import mimetypes
+from collections import Counter
 from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assessments.models import AnswerChange
-from assessments.results import AssessmentResults
+from assessments.comparison import challenge_trends
+from assessments.models import Action, AnswerChange, person_name
+from assessments.results import AssessmentResults, previous_submitted, score_many
 
 
 class StaticFileFetcher(URLFetcher):
@@ -51,26 +55,32 @@ class StaticFileFetcher(URLFetcher):
 
 
 def participants(results: AssessmentResults) -> list[str]:
-    """Everyone who changed an answer, and whoever submitted it."""
+    """Everyone who changed an answer, and whoever submitted it, by name."""
     assessment = results.assessment
-    names = set(
-        AnswerChange.objects.filter(assessment=assessment, changed_by__isnull=False).values_list(
-            "changed_by__username", flat=True
-        )
-    )
-    if assessment.submitted_by_id:
-        names.add(assessment.submitted_by.get_username())
-    return sorted(names)
+    changed_by = AnswerChange.objects.filter(assessment=assessment).values("changed_by")
+    people = get_user_model().objects.filter(Q(pk__in=changed_by) | Q(pk=assessment.submitted_by_id))
+    return sorted({person_name(user) for user in people}, key=str.casefold)
 
 
 def render_report_html(results: AssessmentResults) -> str:
+    assessment = results.assessment
+    previous = previous_submitted(assessment)
+    actions = list(
+        Action.objects.filter(team_id=assessment.team_id, assessment__created_at__lte=assessment.created_at)
+        .select_related("owner")
+        .order_by("status", "due_date", "pk")
+    )
     return render_to_string(
         "assessments/report_pdf.html",
         {
             "results": results,
-            "assessment": results.assessment,
+            "assessment": assessment,
             "site_url": settings.SITE_URL,
             "participants": participants(results),
+            "previous": previous,
+            "trends": challenge_trends(score_many([previous])[previous.pk] if previous else None, results.score),
+            "actions": actions,
+            "action_counts": list(Counter(action.get_status_display() for action in actions).items()),
         },
     )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from assessments.comparison import ActionOutcome, ActionRecord, PracticeLevel, action_outcomes
-from assessments.models import Action, Answer, Assessment
+from assessments.models import Action, Answer, Assessment, Status
 from assessments.planning import (
     Horizon,
     PlanItem,
@@ -237,6 +237,14 @@ def build_results(assessment: Assessment) -> AssessmentResults:
         ),
         plan=plan_remediation(score, guides, targets),
     )
+
+
+def previous_submitted(assessment: Assessment) -> Assessment | None:
+    """The team's last assessment submitted before this one was (or, for a draft, before now)."""
+    earlier = Assessment.objects.filter(team_id=assessment.team_id, status=Status.SUBMITTED).exclude(pk=assessment.pk)
+    if assessment.submitted_at:
+        earlier = earlier.filter(submitted_at__lt=assessment.submitted_at)
+    return earlier.select_related("playbook").order_by("-submitted_at").first()
 
 
 def practice_levels(results: AssessmentResults) -> list[PracticeLevel]:

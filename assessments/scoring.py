@@ -10,7 +10,8 @@ their prose from its `scoring_method`, shown to users):
    applicable practices are answered; otherwise it has 'not enough answers'.
 4. Its level is the score rounded down. A critical practice answered at or below
    `critical_at_or_below` raises a high-risk flag and caps the level at
-   `flagged_level_cap`.
+   `flagged_level_cap`. Without a flag, how far the score is short of the next
+   level is reported, so a team knows how close it is.
 5. The overall score is the mean of the challenge scores; the overall level is
    that rounded down, but at most `overall_max_above_weakest` above the weakest
    challenge's level. Every challenge needs a level for an overall level.
@@ -69,6 +70,8 @@ class ChallengeScore:
     flagged: tuple[str, ...]  # slugs of critical practices at a risky level
     held_back_by: tuple[str, ...]  # answered practices below the challenge's average, lowest first
     strengths: tuple[str, ...]  # practices answered at the two highest levels
+    # How far the score is below the next level, when raising answers would reach it (no flag holds it down).
+    short_of_next_level: float | None = None
 
     @property
     def has_enough_answers(self) -> bool:
@@ -115,7 +118,7 @@ def score_challenge(challenge: ChallengeAnswers, rules: ScoringRules) -> Challen
     levelled = [p for p in applicable if p.level is not None]
     flagged = tuple(p.slug for p in levelled if p.is_critical and p.level <= rules.critical_at_or_below)
     strengths = tuple(p.slug for p in levelled if p.level >= rules.strength_from)
-    score = level = None
+    score = level = short_of_next_level = None
     held_back_by: tuple[str, ...] = ()
     if levelled:
         score = _round(sum(p.weight * p.level for p in levelled) / sum(p.weight for p in levelled))
@@ -127,6 +130,8 @@ def score_challenge(challenge: ChallengeAnswers, rules: ScoringRules) -> Challen
             level = math.floor(score)
             if flagged:
                 level = min(level, rules.flagged_level_cap)
+            elif level < rules.top_level:
+                short_of_next_level = _round(level + 1 - score)
     return ChallengeScore(
         slug=challenge.slug,
         title=challenge.title,
@@ -140,6 +145,7 @@ def score_challenge(challenge: ChallengeAnswers, rules: ScoringRules) -> Challen
         flagged=flagged,
         held_back_by=held_back_by,
         strengths=strengths,
+        short_of_next_level=short_of_next_level,
     )
 
 

@@ -60,7 +60,10 @@ def revoke(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
 
 
 def shared_results(request: HttpRequest, token: str) -> HttpResponse:
-    _, assessment = access.get_shared_assessment(token)
+    try:
+        _, assessment = access.get_shared_assessment(token)
+    except access.SharedResultsBeingRevised as revising:
+        return _being_revised(request, revising.assessment)
     return render(
         request,
         "assessments/shared_results.html",
@@ -69,5 +72,13 @@ def shared_results(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def shared_report(request: HttpRequest, token: str) -> HttpResponse:
-    _, assessment = access.get_shared_assessment(token)
+    try:
+        _, assessment = access.get_shared_assessment(token)
+    except access.SharedResultsBeingRevised as revising:
+        return _being_revised(request, revising.assessment)
     return report_response(request, build_results(assessment))
+
+
+def _being_revised(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    """Said instead of 'not found': the stakeholder's link is fine, the team is updating what it shows."""
+    return render(request, "assessments/shared_revising.html", {"assessment": assessment})

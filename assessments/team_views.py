@@ -5,21 +5,27 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateformat import format as date_format
+from django.utils.timezone import localtime
 
 from assessments import access, services
 from assessments.access import Capability
 from assessments.charts import TrendSeries, trend_svg
 from assessments.comparison import Change, action_outcomes, compare_practices
 from assessments.forms import CompareForm, NewAssessmentForm
-from assessments.models import Action, Assessment, Status
+from assessments.models import Action, Assessment, Status, isolated
 from assessments.results import action_record, build_results, practice_levels, score_many
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    teams = access.visible_teams(request.user).prefetch_related(
-        Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at"))
+    teams = list(
+        access.visible_teams(request.user).prefetch_related(
+            Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at"))
+        )
     )
+    for team in teams:
+        team.access = access.access_to(team)
     organisations = access.consulted_organisations(request.user)
     return render(request, "assessments/home.html", {"teams": teams, "organisations": organisations})
 
@@ -43,23 +49,29 @@ def _dashboard_rows(assessments: list[Assessment]) -> list[dict]:
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     team, team_access = access.get_team(request.user, team_id)
     assessments = list(team.assessments.select_related("playbook"))
-    form = NewAssessmentForm(request.POST or None, previous=team.assessments.all())
-    if request.method == "POST":
-        access.require(request.user, team_access, Capability.MANAGE, f"team {team_id}")
-        if form.is_valid():
-            assessment = services.create_assessment(
-                team=team,
-                user=request.user,
-                title=form.cleaned_data["title"],
-                prefill_from=form.cleaned_data["prefill_from"],
-            )
-            messages.success(request, f"Started “{assessment.title}”.")
-            return redirect(assessment)
+    form = NewAssessmentForm(previous=team.assessments.all()) if team_access.can_manage else None
     return render(
         request,
         "assessments/team_detail.html",
         {"team": team, "access": team_access, "rows": _dashboard_rows(assessments), "form": form},
     )
+
+
+@login_required
+def start_assessment(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The form is also on the team page; it posts here, and comes back here when the input needs fixing."""
+    team, team_access = access.get_team(request.user, team_id, Capability.MANAGE)
+    form = NewAssessmentForm(request.POST or None, previous=team.assessments.all())
+    if request.method == "POST" and form.is_valid():
+        assessment = services.create_assessment(
+            team=team,
+            user=request.user,
+            title=form.cleaned_data["title"],
+            prefill_from=form.cleaned_data["prefill_from"],
+        )
+        messages.success(request, f"Started “{assessment.title}”.")
+        return redirect(assessment)
+    return render(request, "assessments/assessment_new.html", {"team": team, "access": team_access, "form": form})
 
 
 def _history_page(request: HttpRequest, team, team_access, compare_form: CompareForm | None = None) -> HttpResponse:
@@ -77,7 +89,8 @@ def _history_page(request: HttpRequest, team, team_access, compare_form: Compare
         )
         for slug, title in challenge_titles.items()
     ]
-    labels = [f"{a.submitted_at or a.created_at:%d %b %Y}" for a in submitted]
+    labels = [date_format(localtime(a.submitted_at), "j M Y") for a in submitted]
+    rows = [(a, scores[a.pk]) for a in submitted]
     if compare_form is None:
         assessments = list(team.assessments.order_by("-created_at"))
         compare_form = CompareForm(assessments=assessments, initial=CompareForm.defaults(assessments))
@@ -87,8 +100,10 @@ def _history_page(request: HttpRequest, team, team_access, compare_form: Compare
         {
             "team": team,
             "access": team_access,
-            "rows": [(a, scores[a.pk]) for a in submitted],
-            "chart": trend_svg(series, labels, title=f"{team.name}: challenge scores over time") if submitted else "",
+            "rows": rows,
+            "chart": trend_svg(series, labels, title=f"{isolated(team.name)}: challenge scores over time")
+            if rows
+            else "",
             "compare_form": compare_form,
             "can_compare": len(compare_form.assessments) > 1,
         },

@@ -6,6 +6,7 @@ app_name = "assessments"
 urlpatterns = [
     path("", team_views.home, name="home"),
     path("teams/<int:team_id>/", team_views.team_detail, name="team"),
+    path("teams/<int:team_id>/assessments/new/", team_views.start_assessment, name="start_assessment"),
     path("teams/<int:team_id>/members/", member_views.members, name="members"),
     path("teams/<int:team_id>/members/<int:membership_id>/remove/", member_views.remove_member, name="remove_member"),
     path(

@@ -198,7 +198,7 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
-    ("vendor/fonts", BASE_DIR / "node_modules" / "@fontsource" / "source-sans-3" / "files"),
+    ("vendor/fontsource", BASE_DIR / "node_modules" / "@fontsource"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

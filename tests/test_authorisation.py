@@ -48,7 +48,8 @@ ROUTES: dict[str, list[Check]] = {
     "assessments:accept_invitation": [Check("get", PUBLIC, 200)],
     "assessments:home": [Check("get", "login", 200)],
     "session": [Check("get", "login", 200)],
-    "assessments:team": [Check("get", Capability.VIEW, 200), Check("post", Capability.MANAGE, 302)],
+    "assessments:team": [Check("get", Capability.VIEW, 200)],
+    "assessments:start_assessment": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
     "assessments:members": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 200)],
     "assessments:remove_member": [Check("post", Capability.MANAGE, 302)],
     "assessments:revoke_invitation": [Check("post", Capability.MANAGE, 302)],
@@ -60,7 +61,7 @@ ROUTES: dict[str, list[Check]] = {
     "assessments:questionnaire": [Check("get", Capability.VIEW, 200), Check("post", Capability.ANSWER, 302)],
     "assessments:save_practice": [Check("post", Capability.ANSWER, 302)],
     "assessments:submit": [Check("post", Capability.MANAGE, 302)],
-    "assessments:reopen": [Check("post", Capability.MANAGE, 302)],
+    "assessments:reopen": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
     "assessments:delete": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
     "assessments:results": [Check("get", Capability.VIEW, 200), Check("post", Capability.MANAGE, 302)],
     "assessments:track_action": [Check("post", Capability.MANAGE, 302)],
@@ -92,6 +93,7 @@ ARGS = {
     "playbook:challenge": lambda w: [w.playbook.version, w.challenge.slug],
     "assessments:accept_invitation": lambda w: [w.invitation.token],
     "assessments:team": lambda w: [w.team.pk],
+    "assessments:start_assessment": lambda w: [w.team.pk],
     "assessments:members": lambda w: [w.team.pk],
     "assessments:remove_member": lambda w: [w.team.pk, w.removable.pk],
     "assessments:revoke_invitation": lambda w: [w.team.pk, w.invitation.pk],
@@ -103,6 +105,7 @@ ARGS = {
     "assessments:save_practice": lambda w: [w.assessment.pk, w.challenge.slug, w.practice.slug],
     "assessments:track_action": lambda w: [w.assessment.pk, w.practice.slug],
     "assessments:share_create": lambda w: [w.share_link.assessment_id],
+    "assessments:reopen": lambda w: [w.share_link.assessment_id],
     "assessments:share_revoke": lambda w: [w.share_link.assessment_id, w.share_link.pk],
     "assessments:shared_results": lambda w: [sharing.share_token(w.share_link)],
     "assessments:shared_report": lambda w: [sharing.share_token(w.share_link)],
@@ -120,7 +123,7 @@ ARGS = {
 NO_ARGS = {"assessments:home", "session"}
 # Form data that a permitted visitor's request succeeds with.
 DATA = {
-    ("assessments:team", "post"): {"title": "New"},
+    ("assessments:start_assessment", "post"): {"title": "New"},
     ("assessments:members", "post"): {"add": "", "username": "", "role": "member"},
     ("assessments:update_action", "post"): lambda w: {f"action-{w.action.pk}-status": "doing"},
     ("assessments:share_create", "post"): {"label": "Board", "days": 7},
@@ -245,19 +248,33 @@ def cast_and_world(django_db_setup, django_db_blocker):
     report rendered on a GET) leaves the world as the next case expects it. Building the world once instead of
     once per case, with its reports already rendered, is most of this module's speed.
     """
-    with django_db_blocker.unblock(), override_settings(**settings_for_tests()):
-        team = TeamFactory()
-        users = {role: MembershipFactory(team=team, role=role).user for role in (Role.VIEWER, Role.MEMBER, Role.LEAD)}
-        users[CONSULTANT] = UserFactory(is_staff=True)
-        team.organisation.consultants.add(users[CONSULTANT])
-        users["outsider"] = MembershipFactory(team=TeamFactory(), role=Role.LEAD).user
-        world = _world(team, users[Role.LEAD], PlaybookVersion.objects.get(is_current=True))
-        for assessment in (world.assessment, world.share_link.assessment):
-            request_report(build_results(assessment))
-    yield Cast(users), world
-    with django_db_blocker.unblock():
-        Organisation.objects.filter(teams__memberships__user__in=users.values()).distinct().delete()
-        get_user_model().objects.filter(pk__in=[u.pk for u in users.values()] + [world.removable.user_id]).delete()
+    users: dict[str, object] = {}
+
+    def remove_world():
+        with django_db_blocker.unblock():
+            organisations = Organisation.objects.filter(teams__memberships__user__in=users.values()).distinct()
+            people = set(
+                get_user_model()
+                .objects.filter(memberships__team__organisation__in=organisations)
+                .values_list("pk", flat=True)
+            ) | {user.pk for user in users.values()}
+            organisations.delete()
+            get_user_model().objects.filter(pk__in=people).delete()
+
+    try:
+        with django_db_blocker.unblock(), override_settings(**settings_for_tests()):
+            team = TeamFactory()
+            for role in (Role.VIEWER, Role.MEMBER, Role.LEAD):
+                users[role] = MembershipFactory(team=team, role=role).user
+            users[CONSULTANT] = UserFactory(is_staff=True)
+            team.organisation.consultants.add(users[CONSULTANT])
+            users["outsider"] = MembershipFactory(team=TeamFactory(), role=Role.LEAD).user
+            world = _world(team, users[Role.LEAD], PlaybookVersion.objects.get(is_current=True))
+            for assessment in (world.assessment, world.share_link.assessment):
+                request_report(build_results(assessment))
+        yield Cast(users), world
+    finally:
+        remove_world()
 
 
 @pytest.mark.django_db

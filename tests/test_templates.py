@@ -27,3 +27,36 @@ def test_every_template_the_code_names_is_among_those_checked():
     checked = {str(path.relative_to(ROOT / "templates")) for path in TEMPLATES if "templates" in path.parts}
     assert "assessments/questionnaire.html" in named
     assert named - checked == set()
+
+
+RLO = "\u202e"
+
+
+@pytest.mark.django_db
+def test_text_people_type_is_isolated_wherever_it_is_shown(client_for, team, lead, consultant, playbook):
+    """A right-to-left override in a title must not scramble the page text around it (<bdi> isolates it)."""
+    from assessments import services
+    from assessments.report import render_report_html
+    from assessments.results import build_results
+
+    title = f"Q3 {RLO}weiver"
+    team.name = f"Fraud {RLO}mat"
+    team.save()
+    assessment = services.create_assessment(team=team, user=lead, title=title)
+    challenge = playbook.challenges.first()
+    pages = {
+        "overview": client_for(lead).get(assessment.get_absolute_url()).text,
+        "questionnaire": client_for(lead).get(f"/assessments/{assessment.pk}/challenges/{challenge.slug}/").text,
+        "consultant home": client_for(consultant).get("/").text,
+        "team": client_for(consultant).get(team.get_absolute_url()).text,
+        "report": render_report_html(build_results(assessment)),
+    }
+    for name, html in pages.items():
+        body = html.split("<body", 1)[1]
+        for text in (title, team.name):
+            shown = [m.start() for m in re.finditer(re.escape(text), body)]
+            assert shown, (name, text)
+            for at in shown:
+                inside_tag = body.rfind("<", 0, at) > body.rfind(">", 0, at)
+                isolated = body[:at].endswith(("<bdi>", "\u2068"))  # an element, or isolate marks in plain text
+                assert inside_tag or isolated, (name, body[at - 80 : at + 40])

@@ -1,10 +1,17 @@
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
 from django import template
 
 from assessments.charts import RadarAxis, radar_svg
-from assessments.models import NotApplicableReason
+from assessments.models import NotApplicableReason, isolated, person_name
 from assessments.planning import Horizon
 
 register = template.Library()
+
+
+@register.filter
+def person(user) -> str:
+    return person_name(user)
 
 
 @register.simple_tag
@@ -16,16 +23,22 @@ def level_label(playbook, level: int | None) -> str:
 
 @register.filter
 def score_display(score: float | None) -> str:
-    return "–" if score is None else f"{score:.1f}"
+    """One decimal, rounded down: a score of 2.96 reads 2.9, never a 3.0 beside level 2."""
+    return "–" if score is None else str(Decimal(str(score)).quantize(Decimal("0.1"), rounding=ROUND_FLOOR))
+
+
+@register.filter
+def shortfall_display(gap: float) -> str:
+    """One decimal, rounded up, so the displayed score plus the shortfall reaches the next level."""
+    return str(Decimal(str(gap)).quantize(Decimal("0.1"), rounding=ROUND_CEILING))
 
 
 @register.simple_tag
 def radar_chart(results) -> str:
     """The challenge radar of an assessment; the results page and the PDF show the same SVG."""
     axes = [RadarAxis(c.challenge.title, c.score.score, c.target) for c in results.challenges]
-    return radar_svg(
-        axes, max_level=results.playbook.top_level, title=f"Maturity by challenge: {results.assessment.title}"
-    )
+    title = f"Maturity by challenge: {isolated(results.assessment.title)}"
+    return radar_svg(axes, max_level=results.playbook.top_level, title=title)
 
 
 HORIZONS = {

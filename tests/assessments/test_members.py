@@ -44,7 +44,7 @@ def test_an_invitation_emails_a_link_that_lets_a_new_person_sign_up_and_join(cli
 
     client.logout()
     page = client.get(link)
-    assert f"Join {team.name}" in page.text
+    assert f"Join <bdi>{team.name}</bdi>" in page.text
     response = client.post(
         link, {"username": "newbie", "password1": "a sturdy passphrase 42", "password2": "a sturdy passphrase 42"}
     )

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from assessments import services
+from assessments import services, tracking
 from assessments.models import RenderedReport, ReportStatus
-from assessments.report import StaticFileFetcher, lay_out, render_report_html
+from assessments.report import StaticFileFetcher, lay_out, render_pdf, render_report_html
 from assessments.report_queue import request_report
 from assessments.results import build_results
+from assessments.templatetags.assessment_tags import score_display
 from playbook.published import load_practices
 from playbook.rules import ScoringRules
 from tests import factories
@@ -84,9 +85,9 @@ def test_the_numbers_in_the_pdf_match_the_results_page(pdf_and_results, client_f
     page = client_for(lead).get(reverse("assessments:results", args=[assessment.pk])).text
     for item in results.challenges:
         level_name = results.playbook.level_names[item.score.level]
-        row = f"{item.challenge.title} {item.score.level} · {level_name} {item.score.score:.1f}"
+        row = f"{item.challenge.title} {item.score.level} · {level_name} {score_display(item.score.score)}"
         assert row in text.replace(" High risk", "")
-        assert f"<td>{item.score.score:.1f}</td>" in page
+        assert f"<td>{score_display(item.score.score)}</td>" in page
     overall = f"Overall maturity: {results.score.level} · {results.playbook.level_names[results.score.level]}"
     assert overall in text
     assert f"overall {results.score.level} · {results.playbook.level_names[results.score.level]}" in page
@@ -199,6 +200,8 @@ def test_the_background_worker_renders_queued_reports(settings, monkeypatch, cli
     # The last poll stops polling and asks once for the download; polling on would download it every second.
     ready = client.get(url, HTTP_HX_REQUEST="true")
     assert ready.status_code == 200 and "The report is ready" in ready.text
+    # The heading changes with it: "Preparing…" must not stay above a report that has downloaded.
+    assert "The PDF report is ready</h1>" in ready.text and "Preparing the PDF report" not in ready.text
     assert "every 1s" not in ready.text and 'hx-trigger="load"' in ready.text
     download = client.get(f"{url}?download=1", HTTP_HX_REQUEST="true")
     assert download.status_code == 204 and download["HX-Redirect"] == url
@@ -325,3 +328,55 @@ def test_the_summary_states_the_scale_and_the_overall_rule_of_the_playbook_it_wa
     text = " ".join(render_report_html(build_results(assessment)).split())
     assert "never more than 2 levels above the weakest challenge" in text
     assert "rated from 0 (absent) to 4 (optimised)" in text and "of 4)" in text
+
+
+def page_fill(html: str) -> list[float]:
+    """How much of each page's content area is used, from 0 (empty) to 1 (full), by the laid-out boxes."""
+    fills = []
+    for page in lay_out(html).pages:
+        page_box = page._page_box  # WeasyPrint's laid-out boxes have no public accessor
+        top = page_box.margin_top
+        height = page_box.margin_height() - page_box.margin_top - page_box.margin_bottom
+        bottoms = [
+            box.position_y + box.border_height()
+            for box in page_box.descendants()
+            if getattr(box, "element_tag", "") not in ("html", "body", "")
+            and hasattr(box, "border_height")
+            and top <= box.position_y < top + height
+        ]
+        fills.append((max(bottoms, default=top) - top) / height)
+    return fills
+
+
+def test_the_summary_shows_the_trend_and_the_actions_by_name_without_a_near_empty_page(team, lead, member):
+    for user, first, last in ((member, "Mia", "Okafor"), (lead, "Lea", "Ng")):
+        user.first_name, user.last_name = first, last
+        user.save()
+    earlier = factories.submitted_assessment(team, lead, title="Winter baseline", level_for=lambda p: 1)
+    item = build_results(earlier).plan[0]
+    action = tracking.track_action(assessment=earlier, item=item, user=lead)
+    tracking.update_action(action=action, owner=member, due_date=None, status="doing")
+    later = factories.submitted_assessment(team, lead, title="Spring review", level_for=lambda p: 2)
+    html = render_report_html(build_results(later))
+    pdf, _ = render_pdf(html)
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    summary = next(i for i, text in enumerate(pages) if "Executive summary" in text)
+    plan = next(i for i, text in enumerate(pages) if "Remediation plan" in text and i >= summary)
+    text = " ".join(pages[summary : plan + 1])
+    assert "Since the last assessment" in text and "Winter baseline" in text and "▲ up" in text
+    assert "Tracked actions" in text and "1 doing" in text and "Mia Okafor" in text
+    assert "Who took part Lea Ng" in pages[0] and lead.username not in pages[0]
+    fills = page_fill(html)
+    assert all(fill > 0.5 for fill in fills[summary:plan]), fills[summary : plan + 1]
+
+
+def test_greek_and_cyrillic_notes_print_with_a_glyph_for_every_letter(team, lead, caplog):
+    assessment = factories.submitted_assessment(team, lead, notes_for=lambda p: "Ελληνικά και Русский текст")
+    pdf, _ = render_pdf(render_report_html(build_results(assessment)))
+    assert ".notdef" not in caplog.text  # WeasyPrint warns when a character has no glyph in any font
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[1]
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
+    assert "Source-Sans-3," in fonts

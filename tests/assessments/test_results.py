@@ -2,7 +2,7 @@
 
 import math
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services, tracking
-from assessments.models import Action, ActionStatus, Status
+from assessments.models import Action, ActionStatus, Assessment, Status
 from assessments.results import build_results
 from playbook.published import load_practices
 from tests.factories import submitted_assessment
@@ -167,7 +167,7 @@ def test_comparison_lists_improvements_regressions_and_action_outcomes(client_fo
     improved, regressed = page.text.split('<h2 class="h5">Regressed</h2>')
     assert f"{up.title}: 1 → 3" in improved.replace("&#x27;", "'")
     assert f"{down.title}: 1 → 0" in regressed.replace("&#x27;", "'")
-    assert "the practice moved from level 1 to 3" in page.text
+    assert "moved from level 1 to 3" in page.text
 
 
 def test_the_dashboard_shows_each_assessments_level_and_trend(client_for, team, lead):
@@ -187,9 +187,9 @@ def test_history_draws_a_trend_with_one_point_per_submitted_assessment(client_fo
         load_practices(team.assessments.first().playbook)[0].challenge.playbook.challenges.all()
     )
     table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    assert re.findall(r'<th scope="row"><a [^>]*>([^<]*)</a>', table) == ["Spring", "Autumn"]
+    assert re.findall(r'<th scope="row"><a [^>]*><bdi>([^<]*)</bdi></a>', table) == ["Spring", "Autumn"]
     compare_form = page.split('id="compare"', 1)[1]
-    assert re.search(r"<option [^>]*>Draft \(", compare_form)  # offered for comparison, not plotted
+    assert re.search(r"<option [^>]*>\u2068Draft\u2069 \(", compare_form)  # offered for comparison, not plotted
 
 
 def test_a_lead_reopens_a_submitted_assessment(client_for, team, lead):
@@ -201,7 +201,7 @@ def test_a_lead_reopens_a_submitted_assessment(client_for, team, lead):
 def test_a_lead_deletes_an_assessment_after_confirming(client_for, team, lead):
     assessment = submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
     client = client_for(lead)
-    assert "Delete “Spring”?" in client.get(reverse("assessments:delete", args=[assessment.pk])).text
+    assert "Delete “<bdi>Spring</bdi>”?" in client.get(reverse("assessments:delete", args=[assessment.pk])).text
     client.post(reverse("assessments:delete", args=[assessment.pk]))
     assert not team.assessments.exists()
 
@@ -219,3 +219,65 @@ def test_the_action_list_costs_the_same_queries_for_one_action_or_many(client_fo
     with CaptureQueriesContext(connection) as six:
         client.get(url)
     assert len(six) == len(one)
+
+
+def test_why_this_level_says_how_far_the_challenge_is_from_the_next_level(client_for, team, lead, playbook):
+    challenge = playbook.challenges.first()
+    practices = load_practices(playbook, challenge)
+    # Every practice at 2 but one at 1: a score just under 2, no flag.
+    lowest = next(p for p in practices if not p.is_critical)
+    assessment = submitted_assessment(team, lead, level_for=lambda p: 1 if p == lowest else 2)
+    result = build_results(assessment).challenges[0]
+    assert result.score.level == 1 and result.score.short_of_next_level is not None
+    page = client_for(lead).get(reverse("assessments:results", args=[assessment.pk])).text
+    explanation = page.split(f'id="result-{challenge.slug}"', 1)[1].split("</section>", 1)[0]
+    shortfall = math.ceil(result.score.short_of_next_level * 10) / 10
+    shown = math.floor(result.score.score * 10) / 10
+    assert f"Score {shown}: {shortfall} short of 2 · Repeatable." in explanation
+    assert "Raising any of these answers would lift it" in explanation and lowest.title in explanation
+
+
+def test_a_score_never_reads_as_rounding_up_past_its_level():
+    from assessments.templatetags.assessment_tags import score_display, shortfall_display
+
+    assert score_display(2.96) == "2.9" and score_display(3.0) == "3.0" and score_display(2.9) == "2.9"
+    assert shortfall_display(0.04) == "0.1" and shortfall_display(0.1) == "0.1"
+
+
+def test_a_drafts_results_say_an_earlier_actions_practice_is_not_answered_yet(client_for, team, lead):
+    first = submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
+    item = build_results(first).plan[0]
+    action = tracking.track_action(assessment=first, item=item, user=lead)
+    Action.objects.filter(pk=action.pk).update(status=ActionStatus.DOING)
+    draft = services.create_assessment(team=team, user=lead, title="Autumn")
+    page = client_for(lead).get(reverse("assessments:results", args=[draft.pk])).text
+    row = re.search(r'<table class="table table-sm action-outcomes">.*?</table>', page, re.S).group(0)
+    assert "<td>Doing</td>" in row and "not answered yet in this assessment" in row
+    assert "no level" not in row and ".: doing" not in page
+
+
+def test_overdue_actions_are_marked_and_viewers_are_not_offered_as_owners(client_for, team, lead, member, viewer):
+    assessment = submitted_assessment(team, lead, level_for=lambda p: 1)
+    late, later = build_results(assessment).plan[:2]
+    for item, due in ((late, date(2020, 1, 1)), (later, date(2999, 1, 1))):
+        action = tracking.track_action(assessment=assessment, item=item, user=lead)
+        Action.objects.filter(pk=action.pk).update(due_date=due)
+    page = client_for(lead).get(reverse("assessments:actions", args=[team.pk])).text
+    assert page.count(">Overdue</span>") == 1 and "due 1 Jan 2020, overdue" in page
+    assert f">{member.username}</option>" in page and f">{viewer.username}</option>" not in page
+
+
+def test_every_list_names_an_assessments_dates_the_same_way(client_for, team, lead):
+    assessment = submitted_assessment(team, lead, title="Spring")
+    Assessment.objects.filter(pk=assessment.pk).update(
+        created_at=datetime(2026, 8, 31, 12, tzinfo=UTC), submitted_at=datetime(2026, 9, 5, 12, tzinfo=UTC)
+    )
+    services.create_assessment(team=team, user=lead, title="Autumn")
+    client = client_for(lead)
+    home = client.get(reverse("assessments:home")).text
+    assert "started 31 Aug 2026 · submitted 5 Sep 2026" in home and "not submitted" in home
+    dashboard = client.get(team.get_absolute_url()).text
+    assert "<td>31 Aug 2026</td>" in dashboard and "<td>5 Sep 2026</td>" in dashboard
+    history = client.get(reverse("assessments:history", args=[team.pk])).text
+    assert "\u2068Spring\u2069 (submitted 5 Sep 2026)" in history and "\u2068Autumn\u2069 (started" in history
+    assert "5 Sep 2026" in history.split("<svg", 1)[1].split("</svg>", 1)[0]  # the trend's point is its submission

@@ -69,10 +69,33 @@ def test_revoked_expired_and_forged_links_open_nothing(client, lead, submitted):
     assert client.get(reverse("assessments:shared_results", args=[str(valid.pk)])).status_code == 404
 
 
-def test_reopening_an_assessment_suspends_its_share_links(client, lead, submitted):
+def test_a_suspended_link_says_the_results_are_being_revised_and_works_again_once_resubmitted(client, lead, submitted):
     link = sharing.create_share_link(assessment=submitted, label="A", days=7, user=lead)
     services.reopen_assessment(assessment=submitted)
-    assert client.get(share_url(link)).status_code == 404
+    for name in ("assessments:shared_results", "assessments:shared_report"):
+        page = client.get(share_url(link, name))
+        assert page.status_code == 200 and f"<bdi>{submitted.title}</bdi> is being revised" in page.text
+        assert "Remediation plan" not in page.text and "application/pdf" not in page["Content-Type"]
+    services.submit_assessment(assessment=submitted, user=lead)
+    assert "Remediation plan" in client.get(share_url(link)).text
+
+
+def test_reopening_asks_first_and_names_the_share_links_it_suspends(client_for, lead, submitted):
+    sharing.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
+    client = client_for(lead)
+    url = reverse("assessments:reopen", args=[submitted.pk])
+    confirm = client.get(url)
+    assert "1 share link stops showing results" in confirm.text and "Board" in confirm.text
+    submitted.refresh_from_db()
+    assert submitted.is_submitted
+    client.post(url)
+    submitted.refresh_from_db()
+    assert not submitted.is_submitted
+
+
+def test_the_stakeholders_page_names_the_assessment(client, lead, submitted):
+    link = sharing.create_share_link(assessment=submitted, label="A", days=7, user=lead)
+    assert f'<h1 class="h3"><bdi>{submitted.title}</bdi>: overall' in client.get(share_url(link)).text
 
 
 def test_exports_are_attachments_that_agree_with_the_results(client_for, viewer, submitted):

@@ -14,6 +14,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_lead_answers_with_autosave_sees_results_and_downloads_the_pdf(page, log_in, team, lead, playbook):
+    # Any error the browser reports on the way (a script error, a resource the CSP blocked) fails the journey.
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     log_in(page, lead.username, PASSWORD)
     page.get_by_role("link", name=team.name).first.click()
     page.get_by_label("Title").fill("Browser review")
@@ -65,6 +69,7 @@ def test_a_lead_answers_with_autosave_sees_results_and_downloads_the_pdf(page, l
     with open(download.path(), "rb") as pdf:
         text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages)
     assert team.name in text and "Remediation plan" in text
+    assert errors == []
 
 
 def test_a_facilitator_runs_a_workshop_with_two_participants(
