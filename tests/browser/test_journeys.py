@@ -29,9 +29,9 @@ def test_a_lead_answers_with_autosave_sees_results_and_downloads_the_pdf(page, l
     for index, challenge in enumerate(challenges):
         expect(page.get_by_role("heading", level=1, name=challenge.title)).to_be_visible()
         for practice in load_practices(playbook, challenge):
-            card = page.locator(f"#practice-{practice.slug}")
-            card.locator(f"input[name='{practice.slug}-level'][value='2']").check()
-            expect(card.locator(".save-state")).to_have_text("Saved")
+            page.locator(f"input[name='{practice.slug}-level'][value='2']").check()
+        for practice in load_practices(playbook, challenge):
+            expect(page.locator(f"#practice-{practice.slug} .save-state")).to_have_text("Saved")
         answered = len(load_practices(playbook, challenge))
         expect(page.locator(f"#progress-{challenge.slug}")).to_contain_text(f"{answered}/{answered}")
         if index == 0:
