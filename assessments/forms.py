@@ -15,6 +15,7 @@ from assessments.models import (
     NotApplicableReason,
     Role,
     isolated,
+    not_applicable_accepted,
     person_name,
 )
 from assessments.services import AnswerInput
@@ -39,6 +40,8 @@ class PracticeAnswerForm(PracticeForm):
     not_applicable_detail = CountedCharField(
         label="Other reason", max_length=200, required=False, show_hidden_initial=True
     )
+    # Only on an answer carried from an older playbook version as a suggestion: ticking it confirms the suggestion.
+    confirm = forms.BooleanField(required=False, label="This answer is still true for the new wording")
     notes = CountedCharField(
         label="Notes and evidence",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -61,6 +64,20 @@ class PracticeAnswerForm(PracticeForm):
         if not practice.allows_not_applicable:
             del self.fields["not_applicable_reason"]
             del self.fields["not_applicable_detail"]
+        elif practice.is_critical:
+            # A critical practice is not applicable only under its own rule, never for a general reason.
+            self.fields["not_applicable_reason"].choices = [
+                ("", "Choose a reason"),
+                (NotApplicableReason.PLAYBOOK_RULE, "Its rule, above, applies to this product"),
+            ]
+        else:
+            self.fields["not_applicable_reason"].choices = [
+                ("", "Choose a reason"),
+                (NotApplicableReason.PLAYBOOK_RULE, "Its rule, above, applies to this product"),
+                *((value, label) for value, label in NotApplicableReason.choices if value != "playbook_rule"),
+            ]
+        if not self.initial.get("to_confirm"):
+            del self.fields["confirm"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -74,6 +91,7 @@ class PracticeAnswerForm(PracticeForm):
         self.helper.layout = Layout(
             Field("level", template="includes/fields/radios.html"),
             na_fields if practice.allows_not_applicable else Div(),
+            Field("confirm", template="includes/fields/checkbox.html") if "confirm" in self.fields else Div(),
             Field("notes", template="includes/fields/text.html"),
             Field("revision", template="includes/fields/hidden.html"),
         )
@@ -103,13 +121,29 @@ class PracticeAnswerForm(PracticeForm):
     def initial_from(answer: Answer | None) -> dict:
         if answer is None:
             return {"revision": 0}
+        option = answer.suggested_option if answer.to_confirm else answer.option
         return {
-            "level": choice_of(answer.option.level if answer.option else None, not_applicable=answer.is_not_applicable),
+            "level": choice_of(option.level if option else None, not_applicable=answer.is_not_applicable),
             "not_applicable_reason": answer.not_applicable_reason,
             "not_applicable_detail": answer.not_applicable_detail,
             "notes": answer.notes,
             "revision": answer.revision,
+            # Not fields: what the card says about the stored answer.
+            "to_confirm": answer.to_confirm,
+            "carried_from": answer.carried_from if answer.to_confirm else None,
+            "not_applicable_reason_label": answer.get_not_applicable_reason_display(),
         }
+
+    @property
+    def carried_from(self) -> dict | None:
+        """The earlier answers a suggestion was carried from, with their wording, for the card to show."""
+        return self.initial.get("carried_from")
+
+    @property
+    def not_applicable_needs_review(self) -> bool:
+        """A stored 'not applicable' that this practice no longer accepts: counted as unanswered until changed."""
+        reason = self.initial.get("not_applicable_reason")
+        return bool(reason) and not not_applicable_accepted(reason, self.practice)
 
     def after_save(self, answer: Answer | None, conflict: bool) -> "PracticeAnswerForm":
         """The card once saved: the stored answer, or this person's input beside the answer that clashed with it."""
@@ -127,6 +161,8 @@ class PracticeAnswerForm(PracticeForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("confirm") and not data.get("level"):
+            self.add_error("level", "Choose the level that is true now, then confirm it.")
         if data.get("level") == NOT_APPLICABLE:
             reason = data.get("not_applicable_reason")
             if not reason:
@@ -159,17 +195,38 @@ class AssessmentChoiceField(forms.ModelChoiceField):
 
 class NewAssessmentForm(forms.Form):
     title = CountedCharField(max_length=200, help_text="For example “Q3 review” or “Before go-live”.")
+    subject = CountedCharField(
+        max_length=200,
+        label="Product or service assessed",
+        help_text="The one ML product or service the answers are about, e.g. “Card fraud scoring”.",
+    )
+    modules = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Lifecycle modules",
+        help_text="The five core challenges are always in. Add the parts of the lifecycle this product needs.",
+    )
     prefill_from = AssessmentChoiceField(
         queryset=None,
         required=False,
         empty_label="Start with blank answers",
         label="Start from",
-        help_text="Copy the answers of an earlier assessment, so a re-assessment only touches what changed.",
+        help_text="Open with an earlier assessment's answers, so a re-assessment only touches what changed.",
     )
 
-    def __init__(self, *args, previous, **kwargs):
+    def __init__(self, *args, previous, modules, **kwargs):
+        """`previous`: the team's assessments; `modules`: the modules of the current playbook."""
         super().__init__(*args, **kwargs)
         self.fields["prefill_from"].queryset = previous
+        self.fields["modules"].choices = [(module.slug, f"{module.title}: {module.summary}") for module in modules]
+        if not modules:
+            del self.fields["modules"]
+        # A re-assessment usually looks at the same product with the same scope as the last one.
+        latest = previous.first()
+        if latest is not None and not self.is_bound:
+            self.initial = {"subject": latest.subject, "modules": latest.modules, "prefill_from": latest.pk} | (
+                self.initial or {}
+            )
 
 
 class TargetsForm(forms.Form):

@@ -82,6 +82,12 @@ class Assessment(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assessments")
     playbook = models.ForeignKey(PlaybookVersion, on_delete=models.PROTECT, related_name="assessments")
     title = models.CharField(max_length=200)
+    subject = models.CharField(
+        max_length=200, blank=True, help_text="The ML product or service assessed; every question speaks of it"
+    )
+    modules = models.JSONField(
+        default=list, blank=True, help_text="Slugs of the lifecycle modules chosen besides the core challenges"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -105,6 +111,10 @@ class Assessment(models.Model):
     def is_submitted(self) -> bool:
         return self.status == Status.SUBMITTED
 
+    def includes(self, challenge) -> bool:
+        """The five core challenges are in every assessment; a module only when the team chose it."""
+        return not challenge.is_module or challenge.slug in self.modules
+
     @property
     def report_date(self):
         """The date reports and exports carry: the submission, or today for a draft."""
@@ -112,10 +122,19 @@ class Assessment(models.Model):
 
 
 class NotApplicableReason(models.TextChoices):
+    # The practice's own rule (shown beside the choice) applies: the only reason a critical practice accepts.
+    PLAYBOOK_RULE = "playbook_rule", "Its rule applies"
     OUT_OF_SCOPE = "out_of_scope", "Out of scope"
     BUSINESS_PRIORITY = "business_priority", "Business priority"
     ARCHITECTURE = "architecture", "Architecture constraint"
     OTHER = "other", "Other"
+
+
+def not_applicable_accepted(reason: str, practice: Practice) -> bool:
+    """A critical practice is not applicable only under its own rule; others also for the general reasons."""
+    if not practice.allows_not_applicable:
+        return False
+    return not practice.is_critical or reason == NotApplicableReason.PLAYBOOK_RULE
 
 
 class Answer(models.Model):
@@ -127,6 +146,15 @@ class Answer(models.Model):
     not_applicable_reason = models.CharField(max_length=20, choices=NotApplicableReason.choices, blank=True)
     not_applicable_detail = models.CharField(max_length=200, blank=True)
     notes = models.TextField(max_length=NOTES_MAX_LENGTH, blank=True)
+    # Carried from an assessment on an older playbook version whose wording for this practice changed: shown as a
+    # suggestion with the old wording, and not counted until someone on the team confirms or changes it.
+    to_confirm = models.BooleanField(default=False)
+    suggested_option = models.ForeignKey(
+        AnswerOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    carried_from = models.JSONField(
+        null=True, blank=True, help_text="The earlier answer or answers this one was carried from, with their wording"
+    )
     revision = models.PositiveIntegerField(default=1, help_text="Raised on every change, to detect conflicting edits")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -146,6 +174,13 @@ class Answer(models.Model):
     @property
     def is_not_applicable(self) -> bool:
         return bool(self.not_applicable_reason)
+
+    @property
+    def needs_review(self) -> bool:
+        """Stored but not counted: an unconfirmed carried answer, or a 'not applicable' its practice does not accept."""
+        return self.to_confirm or (
+            self.is_not_applicable and not not_applicable_accepted(self.not_applicable_reason, self.practice)
+        )
 
 
 class AnswerChange(models.Model):

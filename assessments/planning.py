@@ -5,7 +5,8 @@ Rules:
   above its current level (at most the top level). A challenge without a level yet aims at 1.
 - Every answered, applicable practice whose level is below its challenge's target
   becomes a plan item: the step from its current level to the next one, with
-  the guidance section that explains it.
+  the guidance section that explains it. A practice with a high-risk flag is
+  always a plan item, whatever the target: a low target never hides a risk.
 - Items are ordered by: high-risk flag first, then weight (heavier first), then
   the gap to the target (larger first), then the playbook's own order.
 
@@ -74,16 +75,17 @@ def plan_remediation(
     items = []
     for position, guide in enumerate(guides):
         target = targets[guide.challenge_slug]
-        if guide.not_applicable or guide.level is None or guide.level >= target:
+        is_flagged = guide.practice_slug in flagged
+        if guide.not_applicable or guide.level is None or (guide.level >= target and not is_flagged):
             continue
         item = PlanItem(
             challenge_slug=guide.challenge_slug,
             practice_slug=guide.practice_slug,
             practice_title=guide.practice_title,
             current_level=guide.level,
-            target_level=target,
+            target_level=max(target, guide.level + 1),
             step=guide.next_steps[guide.level],
-            is_flagged=guide.practice_slug in flagged,
+            is_flagged=is_flagged,
             weight=guide.weight,
             guidance_anchor=guide.guidance_anchor,
             guidance_title=guide.guidance_title,

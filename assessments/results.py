@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from assessments.comparison import ActionOutcome, ActionRecord, PracticeLevel, action_outcomes
-from assessments.models import Action, Answer, Assessment, Status
+from assessments.models import Action, Answer, Assessment, Status, not_applicable_accepted
 from assessments.planning import (
     Horizon,
     PlanItem,
@@ -111,6 +111,11 @@ def rules_for(playbook: PlaybookVersion) -> ScoringRules:
     return ScoringRules(**{"top_level": playbook.top_level} | playbook.scoring)
 
 
+def scoped_practices(assessment: Assessment) -> list[Practice]:
+    """The practices the assessment asks about: the core challenges' and those of the modules the team chose."""
+    return [p for p in load_practices(assessment.playbook) if assessment.includes(p.challenge)]
+
+
 def load_answers(assessment: Assessment, practice_ids: Sequence[int] | None = None) -> dict[int, Answer]:
     """The stored answers by practice id: all of them, or those of `practice_ids`."""
     answers = Answer.objects.filter(assessment=assessment).select_related("option")
@@ -135,11 +140,12 @@ def load_progress(assessment: Assessment, challenge_slug: str) -> tuple[list[Cha
 
     The cached practices say which challenge each practice is in, so neither query joins the playbook tables.
     """
-    practices = load_practices(assessment.playbook)
+    practices = scoped_practices(assessment)
     challenge_of = {p.pk: p.challenge_id for p in practices}
     answered = Counter(
         challenge_of[practice_id]
         for practice_id in Answer.objects.filter(assessment=assessment).values_list("practice_id", flat=True).order_by()
+        if practice_id in challenge_of
     )
     challenges: dict[int, Challenge] = {p.challenge_id: p.challenge for p in practices}
     totals = Counter(challenge_of.values())
@@ -154,13 +160,16 @@ def _row(practice: Practice, answer: Answer | None, version: str) -> PracticeRow
 
 
 def _answer_of(practice: Practice, answer: Answer | None) -> PracticeAnswer:
+    not_applicable = bool(answer and answer.is_not_applicable)
+    refused = not_applicable and not not_applicable_accepted(answer.not_applicable_reason, practice)
     return PracticeAnswer(
         slug=practice.slug,
         title=practice.title,
         weight=practice.weight,
         is_critical=practice.is_critical,
         level=answer.option.level if answer and answer.option else None,
-        not_applicable=bool(answer and answer.is_not_applicable),
+        not_applicable=not_applicable,
+        needs_review=bool(answer) and (answer.to_confirm or refused),
     )
 
 
@@ -191,7 +200,10 @@ def score_many(assessments: Sequence[Assessment]) -> dict[int, AssessmentScore]:
         answers.setdefault(answer.assessment_id, {})[answer.practice_id] = answer
     return {
         a.pk: score_assessment(
-            _challenge_answers(_group_by_challenge(by_version.get(a.playbook_id, [])), answers.get(a.pk, {})),
+            _challenge_answers(
+                _group_by_challenge([p for p in by_version.get(a.playbook_id, []) if a.includes(p.challenge)]),
+                answers.get(a.pk, {}),
+            ),
             rules_for(a.playbook),
         )
         for a in assessments
@@ -200,7 +212,7 @@ def score_many(assessments: Sequence[Assessment]) -> dict[int, AssessmentScore]:
 
 def build_results(assessment: Assessment) -> AssessmentResults:
     playbook = assessment.playbook
-    grouped = _group_by_challenge(load_practices(playbook))
+    grouped = _group_by_challenge(scoped_practices(assessment))
     answers = load_answers(assessment)
     rules = rules_for(playbook)
     score = score_assessment(_challenge_answers(grouped, answers), rules)

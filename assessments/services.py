@@ -1,13 +1,14 @@
 """Database writes for assessments. Each function is one transaction."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from assessments.carrying import EarlierAnswer, NextPractice, carry_answers
 from assessments.models import (
     Answer,
     AnswerChange,
@@ -15,7 +16,8 @@ from assessments.models import (
     Status,
     Team,
 )
-from assessments.results import answered_count, load_answers, score_many
+from assessments.results import answered_count, load_answers, scoped_practices, score_many
+from playbook.content_model import Origin
 from playbook.models import AnswerOption, PlaybookVersion, Practice
 from playbook.published import load_practices
 
@@ -25,9 +27,11 @@ class AssessmentLocked(Exception):
 
 
 class IncompleteAssessment(Exception):
-    def __init__(self, challenges: Sequence[str]):
-        self.challenges = tuple(challenges)
-        super().__init__("Not enough answers in: " + ", ".join(self.challenges))
+    """Some challenge has no level yet, or some answers wait for the team to review them."""
+
+    def __init__(self, challenges: Sequence[str], to_review: int = 0):
+        self.challenges, self.to_review = tuple(challenges), to_review
+        super().__init__(f"Not enough answers in: {', '.join(self.challenges)}; {to_review} answers to review")
 
 
 @dataclass(frozen=True)
@@ -76,46 +80,90 @@ def _snapshot(answer: Answer | None) -> dict | None:
 
 @transaction.atomic
 def create_assessment(
-    *, team: Team, user: AbstractBaseUser, title: str, prefill_from: Assessment | None = None
+    *,
+    team: Team,
+    user: AbstractBaseUser,
+    title: str,
+    subject: str = "",
+    modules: Sequence[str] | None = None,
+    prefill_from: Assessment | None = None,
 ) -> Assessment:
-    """Start an assessment on the current playbook, optionally copying an earlier one's answers by practice slug."""
+    """Start an assessment on the current playbook about `subject` (the ML product assessed), covering the core
+    challenges and the chosen `modules` (by default those of `prefill_from`), optionally opening with the answers
+    of an earlier assessment as `assessments.carrying` decides."""
     playbook = PlaybookVersion.objects.get(is_current=True)
-    assessment = Assessment.objects.create(team=team, playbook=playbook, title=title, created_by=user)
+    offered = set(playbook.challenges.filter(is_module=True).values_list("slug", flat=True))
+    if modules is None:
+        modules = prefill_from.modules if prefill_from else []
+    assessment = Assessment.objects.create(
+        team=team,
+        playbook=playbook,
+        title=title,
+        subject=subject or (prefill_from.subject if prefill_from else ""),
+        modules=sorted(set(modules) & offered),
+        created_by=user,
+    )
     if prefill_from is not None:
-        practices = {p.slug: p for p in Practice.objects.filter(challenge__playbook=playbook)}
-        options = {
-            (o.practice_id, o.level): o for o in AnswerOption.objects.filter(practice__challenge__playbook=playbook)
-        }
-        copies = []
-        for old in prefill_from.answers.select_related("practice", "option"):
-            practice = practices.get(old.practice.slug)
-            if practice is None or (old.is_not_applicable and not practice.allows_not_applicable):
-                continue
-            option = options[(practice.pk, old.option.level)] if old.option else None
-            copies.append(
-                Answer(
-                    assessment=assessment,
-                    practice=practice,
-                    option=option,
-                    not_applicable_reason=old.not_applicable_reason,
-                    not_applicable_detail=old.not_applicable_detail,
-                    notes=old.notes,
-                    updated_by=user,
-                )
-            )
-        Answer.objects.bulk_create(copies)
-        # The audit trail starts with the copies, so it accounts for every answer the assessment opens with.
-        AnswerChange.objects.bulk_create(
-            AnswerChange(
-                assessment=assessment,
-                practice=copy.practice,
-                changed_by=user,
-                before=None,
-                after=_snapshot(copy) | {"copied_from": prefill_from.title},
-            )
-            for copy in copies
-        )
+        _open_with_earlier_answers(assessment, prefill_from, user)
     return assessment
+
+
+def _open_with_earlier_answers(assessment: Assessment, earlier: Assessment, user: AbstractBaseUser) -> None:
+    practices = {p.slug: p for p in scoped_practices(assessment)}
+    options = {(p.pk, o.level): o for p in practices.values() for o in p.options.all()}
+    earlier_answers = [
+        EarlierAnswer(
+            slug=a.practice.slug,
+            title=a.practice.title,
+            level=a.option.level if a.option else None,
+            statement=a.option.description if a.option else a.practice.not_applicable_rule,
+            not_applicable_reason=a.not_applicable_reason,
+            not_applicable_detail=a.not_applicable_detail,
+            notes=a.notes,
+        )
+        for a in earlier.answers.select_related("practice", "option")
+    ]
+    carried = carry_answers(
+        earlier_answers,
+        [NextPractice(p.slug, Origin.from_data(p.origin), p.allows_not_applicable) for p in practices.values()],
+        same_version=earlier.playbook_id == assessment.playbook_id,
+        revises=assessment.playbook.previous_id == earlier.playbook_id,
+    )
+    copies = []
+    for item in carried:
+        practice = practices[item.slug]
+        copies.append(
+            Answer(
+                assessment=assessment,
+                practice=practice,
+                option=options[(practice.pk, item.level)] if item.level is not None else None,
+                not_applicable_reason=item.not_applicable_reason,
+                not_applicable_detail=item.not_applicable_detail,
+                notes=item.notes,
+                to_confirm=item.to_confirm,
+                suggested_option=options.get((practice.pk, item.suggested_level)),
+                carried_from={
+                    "assessment": earlier.title,
+                    "version": earlier.playbook.version,
+                    "answers": [asdict(source) for source in item.sources],
+                }
+                if item.to_confirm
+                else None,
+                updated_by=user,
+            )
+        )
+    Answer.objects.bulk_create(copies)
+    # The audit trail starts with the copies, so it accounts for every answer the assessment opens with.
+    AnswerChange.objects.bulk_create(
+        AnswerChange(
+            assessment=assessment,
+            practice=copy.practice,
+            changed_by=user,
+            before=None,
+            after=_snapshot(copy) | {"copied_from": earlier.title} | ({"to_confirm": True} if copy.to_confirm else {}),
+        )
+        for copy in copies
+    )
 
 
 @transaction.atomic
@@ -164,6 +212,8 @@ def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Seq
             before = _snapshot(answer)
             for name, value in values.items():
                 setattr(answer, name, value)
+            # Whoever saves a carried suggestion has looked at it: it now counts.
+            answer.to_confirm, answer.suggested_option = False, None
             answer.revision += 1
             answer.updated_by = user
             answer.save()
@@ -231,8 +281,8 @@ def submit_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> None
     Assessment.objects.select_for_update().filter(pk=assessment.pk).exists()
     score = score_many([assessment])[assessment.pk]
     missing = [challenge.title for challenge in score.challenges if not challenge.has_enough_answers]
-    if missing:
-        raise IncompleteAssessment(missing)
+    if missing or score.to_review:
+        raise IncompleteAssessment(missing, to_review=len(score.to_review))
     now = timezone.now()
     Assessment.objects.filter(pk=assessment.pk).update(
         status=Status.SUBMITTED, submitted_at=now, submitted_by=user, updated_at=now

@@ -15,6 +15,7 @@ from assessments.comparison import Change, action_outcomes, compare_practices
 from assessments.forms import CompareForm, NewAssessmentForm
 from assessments.models import Action, Assessment, Status, isolated
 from assessments.results import action_record, build_results, practice_levels, score_many
+from playbook.models import PlaybookVersion
 
 
 @login_required
@@ -49,7 +50,7 @@ def _dashboard_rows(assessments: list[Assessment]) -> list[dict]:
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     team, team_access = access.get_team(request.user, team_id)
     assessments = list(team.assessments.select_related("playbook"))
-    form = NewAssessmentForm(previous=team.assessments.all()) if team_access.can_manage else None
+    form = _new_assessment_form(team) if team_access.can_manage else None
     return render(
         request,
         "assessments/team_detail.html",
@@ -57,18 +58,20 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     )
 
 
+def _new_assessment_form(team, data=None) -> NewAssessmentForm:
+    playbook = PlaybookVersion.objects.get(is_current=True)
+    return NewAssessmentForm(
+        data, previous=team.assessments.order_by("-created_at"), modules=playbook.challenges.filter(is_module=True)
+    )
+
+
 @login_required
 def start_assessment(request: HttpRequest, team_id: int) -> HttpResponse:
     """The form is also on the team page; it posts here, and comes back here when the input needs fixing."""
     team, team_access = access.get_team(request.user, team_id, Capability.MANAGE)
-    form = NewAssessmentForm(request.POST or None, previous=team.assessments.all())
+    form = _new_assessment_form(team, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        assessment = services.create_assessment(
-            team=team,
-            user=request.user,
-            title=form.cleaned_data["title"],
-            prefill_from=form.cleaned_data["prefill_from"],
-        )
+        assessment = services.create_assessment(team=team, user=request.user, **form.cleaned_data)
         messages.success(request, f"Started “{assessment.title}”.")
         return redirect(assessment)
     return render(request, "assessments/assessment_new.html", {"team": team, "access": team_access, "form": form})

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,13 +25,14 @@ from assessments.results import (
     build_results,
     earlier_action_outcomes,
     load_progress,
+    scoped_practices,
 )
 from playbook.models import Practice
 from playbook.published import load_practices
 
 
 def _practice_or_404(assessment: Assessment, challenge_slug: str, practice_slug: str) -> Practice:
-    for practice in load_practices(assessment.playbook):
+    for practice in scoped_practices(assessment):
         if (practice.challenge.slug, practice.slug) == (challenge_slug, practice_slug):
             return practice
     raise Http404("No such practice in this playbook version")
@@ -192,7 +194,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.submit_assessment(assessment=assessment, user=request.user)
     except services.IncompleteAssessment as error:
-        messages.error(request, f"Not submitted: answer more practices in {', '.join(error.challenges)}.")
+        needed = [f"answer more practices in {', '.join(error.challenges)}"] if error.challenges else []
+        if error.to_review:
+            needed.append(f"review the {error.to_review} answer{pluralize(error.to_review)} marked “needs review”")
+        messages.error(request, f"Not submitted: {' and '.join(needed)}.")
         return redirect(assessment)
     messages.success(request, "Submitted. The answers are now locked and the report reflects them.")
     return redirect("assessments:results", pk=pk)

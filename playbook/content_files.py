@@ -5,19 +5,35 @@ or raises `ContentError` naming the file, the item and the problem, e.g.
 
     challenges/03-security.yaml: practice 'endpoint-auth': weight 5 is out of range (1-3)
 
+A version's folder holds `playbook.yaml`, `challenges/` (the core, in every
+assessment), optionally `modules/` (lifecycle modules a team chooses) and
+`frameworks/` (external frameworks the practices map to), and `references/`.
 Every problem in the files is reported before anything is loaded, so a
-malformed playbook never reaches the database half-written.
+malformed playbook never reaches the database half-written. The checks across
+files (links, framework coverage, where each practice came from in the
+previous version) are in `playbook.content_checks`.
 """
 
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from playbook.content_checks import check_links, check_origins
+from playbook.content_model import (
+    ChallengeContent,
+    ContentError,
+    FrameworkContent,
+    FrameworkItemContent,
+    GuidanceContent,
+    Origin,
+    PlaybookContent,
+    PracticeContent,
+    ReferenceContent,
+)
 from playbook.rules import LEVELS, STEP_LEVELS, NextStep, ScoringRules
 
 RATINGS = ("low", "medium", "high")
@@ -27,75 +43,7 @@ VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$")
 VAGUE_WORDS_RE = re.compile(
     r"\b(somewhat|mostly|partially|partly|sometimes|often|usually|adequate(ly)?|reasonabl[ey])\b", re.I
 )
-
-
-class ContentError(ValueError):
-    def __init__(self, file: str, item: str, problem: str):
-        self.file, self.item, self.problem = file, item, problem
-        super().__init__(f"{file}: {item}: {problem}")
-
-
-@dataclass(frozen=True)
-class ReferenceContent:
-    key: str
-    title: str
-    url: str
-    publisher: str
-
-
-@dataclass(frozen=True)
-class PracticeContent:
-    slug: str
-    title: str
-    question: str
-    weight: int
-    is_critical: bool
-    not_applicable_rule: str
-    options: tuple[str, ...]  # index = level
-    next_steps: tuple[NextStep, ...]  # index = level it leads from
-    guidance: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class GuidanceContent:
-    slug: str
-    title: str
-    body: str
-    pitfalls: tuple[str, ...]
-    references: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ChallengeContent:
-    slug: str
-    order: int
-    title: str
-    summary: str
-    why_it_matters: str
-    level_descriptions: tuple[str, ...]
-    references: tuple[str, ...]
-    practices: tuple[PracticeContent, ...]
-    guidance: tuple[GuidanceContent, ...]
-
-
-@dataclass(frozen=True)
-class PlaybookContent:
-    version: str
-    title: str
-    content_hash: str
-    level_names: tuple[str, ...]
-    scoring: ScoringRules
-    scoring_method: str
-    references: tuple[ReferenceContent, ...]
-    challenges: tuple[ChallengeContent, ...]
-
-    def summary_line(self) -> str:
-        practices = [p for c in self.challenges for p in c.practices]
-        return (
-            f"playbook {self.version}: challenges={len(self.challenges)} practices={len(practices)} "
-            f"options={sum(len(p.options) for p in practices)} "
-            f"guidance={sum(len(c.guidance) for c in self.challenges)} references={len(self.references)}"
-        )
+ORIGIN_KEYS = {"levels-changed": "levels-changed", "renamed-from": "renamed", "split-from": "split"}
 
 
 class _Reader:
@@ -191,13 +139,48 @@ def _read_references(root: Path) -> dict[str, ReferenceContent]:
     return references
 
 
-def _read_practice(reader: _Reader) -> PracticeContent:
+def _clauses(statement: str) -> set[str]:
+    """The clauses of a level statement, normalised: split at sentence ends, semicolons and commas."""
+    parts = re.split(r"[.;:,]\s+|[.;]$", statement.lower())
+    return {" ".join(part.split()) for part in parts if len(part.split()) >= 4}
+
+
+def _read_origin(reader: _Reader) -> Origin:
+    value = reader.data.get("origin")
+    if isinstance(value, str) and value in ("unchanged", "reworded", "levels-changed", "new"):
+        return Origin(kind=value)
+    if isinstance(value, Mapping) and len(value) == 1:
+        [(key, detail)] = value.items()
+        if key == "levels-changed" and isinstance(detail, list) and all(level in LEVELS for level in detail):
+            return Origin(kind="levels-changed", changed_levels=tuple(sorted(detail)))
+        if key in ("renamed-from", "split-from") and isinstance(detail, str) and SLUG_RE.match(detail):
+            return Origin(kind=ORIGIN_KEYS[key], sources=(detail,))
+        if key == "merged-from" and isinstance(detail, list) and len(detail) >= 2:
+            return Origin(kind="merged", sources=tuple(detail))
+    raise reader.fail(
+        "'origin' must be unchanged, reworded, levels-changed, new, {levels-changed: [levels]}, "
+        "{renamed-from: slug}, {split-from: slug} or {merged-from: [slugs]}"
+    )
+
+
+def _read_covers(reader: _Reader) -> tuple[tuple[str, str], ...]:
+    value = reader.data.get("covers") or {}
+    if not isinstance(value, Mapping) or not all(isinstance(items, list | None) for items in value.values()):
+        raise reader.fail("'covers' must map framework ids to lists of item ids")
+    return tuple((str(framework), str(item)) for framework, items in value.items() for item in items or [])
+
+
+def _read_practice(reader: _Reader, *, has_previous: bool) -> PracticeContent:
     slug = reader.slug()
     reader.item = f"practice '{slug}'"
     options = reader.by_level("options", LEVELS)
     for level in LEVELS:
         if vague := VAGUE_WORDS_RE.search(str(options[level])):
             raise reader.fail(f"option {level} uses the vague degree '{vague.group()}'; describe an observable state")
+    for level in LEVELS[:-1]:
+        # A level that repeats a requirement of the level below adds nothing a team could show.
+        if repeated := _clauses(str(options[level])) & _clauses(str(options[level + 1])):
+            raise reader.fail(f"options {level} and {level + 1} both say {sorted(repeated)[0]!r}")
     steps = reader.by_level("next_steps", STEP_LEVELS)
     next_steps = []
     for level in STEP_LEVELS:
@@ -207,6 +190,11 @@ def _read_practice(reader: _Reader) -> PracticeContent:
             if rating not in RATINGS:
                 raise step.fail(f"{name} {rating!r} must be one of {', '.join(RATINGS)}")
         next_steps.append(NextStep(step.text("step"), effort, impact))
+    scope = reader.text("scope", required=False) or "product"
+    if scope not in ("product", "organisation"):
+        raise reader.fail(f"scope {scope!r} must be product or organisation")
+    if has_previous and "origin" not in reader.data:
+        raise reader.fail("'origin' is missing: say where the practice came from in the previous version")
     return PracticeContent(
         slug=slug,
         title=reader.text("title"),
@@ -217,6 +205,9 @@ def _read_practice(reader: _Reader) -> PracticeContent:
         options=tuple(str(options[level]).strip() for level in LEVELS),
         next_steps=tuple(next_steps),
         guidance=reader.slugs("guidance", required=True),
+        origin=_read_origin(reader) if has_previous else None,
+        covers=_read_covers(reader),
+        is_organisation_wide=scope == "organisation",
     )
 
 
@@ -235,17 +226,19 @@ def _read_guidance(reader: _Reader) -> GuidanceContent:
     )
 
 
-def _read_challenge(path: Path, root: Path) -> ChallengeContent:
+def _read_challenge(path: Path, root: Path, *, is_module: bool, has_previous: bool) -> ChallengeContent:
     name = str(path.relative_to(root))
-    reader = _Reader(name, "challenge", _load_yaml(path, root))
+    reader = _Reader(name, "module" if is_module else "challenge", _load_yaml(path, root))
     slug = reader.slug()
-    reader.item = f"challenge '{slug}'"
+    reader.item = f"{'module' if is_module else 'challenge'} '{slug}'"
     levels = reader.by_level("levels", LEVELS)
     practices, guidance = reader.data.get("practices"), reader.data.get("guidance")
     if not isinstance(practices, list) or not practices:
         raise reader.fail("'practices' must be a non-empty list")
     if not isinstance(guidance, list):
         raise reader.fail("'guidance' must be a list")
+    if not is_module and "builds_on" in reader.data:
+        raise reader.fail("'builds_on' is for modules: a core challenge is in every assessment")
     return ChallengeContent(
         slug=slug,
         order=reader.integer("order", 1, 99),
@@ -254,35 +247,58 @@ def _read_challenge(path: Path, root: Path) -> ChallengeContent:
         why_it_matters=reader.text("why_it_matters"),
         level_descriptions=tuple(str(levels[level]).strip() for level in LEVELS),
         references=reader.slugs("references", required=False),
-        practices=tuple(_read_practice(_Reader(name, f"practice #{i}", p)) for i, p in enumerate(practices, 1)),
+        practices=tuple(
+            _read_practice(_Reader(name, f"practice #{i}", p), has_previous=has_previous)
+            for i, p in enumerate(practices, 1)
+        ),
         guidance=tuple(_read_guidance(_Reader(name, f"guidance #{i}", g)) for i, g in enumerate(guidance, 1)),
+        is_module=is_module,
+        builds_on=reader.slugs("builds_on", required=False),
     )
 
 
-def _check_links(challenges: list[tuple[str, ChallengeContent]], references: Mapping[str, ReferenceContent]) -> None:
-    seen: dict[str, str] = {}
-    for name, challenge in challenges:
-        kinds = [("challenge", challenge.slug)]
-        kinds += [("practice", p.slug) for p in challenge.practices]
-        kinds += [("guidance", g.slug) for g in challenge.guidance]
-        for kind, slug in kinds:
-            key = f"{kind} {slug}"
-            if key in seen:
-                raise ContentError(name, f"{kind} '{slug}'", f"duplicate slug (also in {seen[key]})")
-            seen[key] = name
-    guidance_slugs = {g.slug for _, c in challenges for g in c.guidance}
-    for name, challenge in challenges:
-        for key in challenge.references:
-            if key not in references:
-                raise ContentError(name, f"challenge '{challenge.slug}'", f"unknown reference '{key}'")
-        for practice in challenge.practices:
-            for slug in practice.guidance:
-                if slug not in guidance_slugs:
-                    raise ContentError(name, f"practice '{practice.slug}'", f"dangling guidance link '{slug}'")
-        for section in challenge.guidance:
-            for key in section.references:
-                if key not in references:
-                    raise ContentError(name, f"guidance '{section.slug}'", f"unknown reference '{key}'")
+def _read_framework(path: Path, root: Path) -> FrameworkContent:
+    name = str(path.relative_to(root))
+    reader = _Reader(name, "framework", _load_yaml(path, root))
+    key = reader.slug("id")
+    reader.item = f"framework '{key}'"
+    sections = []
+    for index, entry in enumerate(reader.data.get("sections") or [], start=1):
+        section = _Reader(name, f"{reader.item} section #{index}", entry)
+        sections.append((section.slug("id"), section.text("title")))
+    raw_items = reader.data.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        raise reader.fail("'items' must be a non-empty list")
+    items = []
+    for index, entry in enumerate(raw_items, start=1):
+        item = _Reader(name, f"{reader.item} item #{index}", entry)
+        item_key = item.slug("id")
+        item.item = f"{reader.item} item '{item_key}'"
+        section = item.text("section", required=False)
+        if sections and section not in dict(sections):
+            raise item.fail(f"section {section!r} is not one of the framework's sections")
+        items.append(FrameworkItemContent(item_key, section, item.text("title"), item.text("out_of_scope", False)))
+    if len({item.key for item in items}) != len(items):
+        raise reader.fail("an item id is listed twice")
+    scoring = reader.data.get("scoring") or {}
+    if scoring:
+        rules = _Reader(name, f"{reader.item} scoring", scoring)
+        manual = rules.integer("manual_at_or_above", 0, 4)
+        automated = rules.integer("automated_at_or_above", manual, 4)
+        scoring = {"manual_at_or_above": manual, "automated_at_or_above": automated, "method": rules.text("method")}
+    url = reader.text("url")
+    if not url.startswith(("https://", "http://")):
+        raise reader.fail(f"url {url!r} must start with https:// or http://")
+    return FrameworkContent(
+        key=key,
+        title=reader.text("title"),
+        publisher=reader.text("publisher", required=False),
+        url=url,
+        summary=reader.text("summary"),
+        sections=tuple(sections),
+        items=tuple(items),
+        scoring=scoring,
+    )
 
 
 def _hash_files(root: Path, paths: list[Path]) -> str:
@@ -295,7 +311,15 @@ def _hash_files(root: Path, paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def version_folders(root: Path) -> list[Path]:
+    """The content folders under `root`, one per playbook version; `root` itself when it is one."""
+    if (root / "playbook.yaml").is_file():
+        return [root]
+    return sorted(path.parent for path in root.glob("*/playbook.yaml"))
+
+
 def read_playbook(root: Path) -> PlaybookContent:
+    """Read and check one version's folder; a version that revises another is checked against it as well."""
     manifest_path = root / "playbook.yaml"
     if not manifest_path.is_file():
         raise ContentError("playbook.yaml", "file", f"not found in {root}")
@@ -303,24 +327,40 @@ def read_playbook(root: Path) -> PlaybookContent:
     version = manifest.text("version")
     if not VERSION_RE.match(version):
         raise manifest.fail(f"version {version!r} must be up to 32 letters, digits, dots or hyphens")
+    previous_version = manifest.text("previous_version", required=False)
     level_names = manifest.by_level("level_names", LEVELS)
     scoring = _Reader("playbook.yaml", "scoring", manifest.data.get("scoring"))
     fraction = scoring.data.get("min_answered_fraction")
     if not isinstance(fraction, int | float) or isinstance(fraction, bool) or not 0 < fraction <= 1:
         raise scoring.fail("min_answered_fraction must be a number above 0 and at most 1")
+    retired = manifest.data.get("retired") or {}
+    if not isinstance(retired, Mapping):
+        raise manifest.fail("'retired' must map practice slugs of the previous version to the reason they went")
 
     references = _read_references(root)
     challenge_paths = sorted((root / "challenges").glob("*.yaml"))
+    module_paths = sorted((root / "modules").glob("*.yaml"))
+    framework_paths = sorted((root / "frameworks").glob("*.yaml"))
     if not challenge_paths:
         raise ContentError("challenges/", "folder", "holds no challenge files")
-    challenges = [(str(p.relative_to(root)), _read_challenge(p, root)) for p in challenge_paths]
-    _check_links(challenges, references)
+    has_previous = bool(previous_version)
+    challenges = [
+        (str(p.relative_to(root)), _read_challenge(p, root, is_module=False, has_previous=has_previous))
+        for p in challenge_paths
+    ] + [
+        (str(p.relative_to(root)), _read_challenge(p, root, is_module=True, has_previous=has_previous))
+        for p in module_paths
+    ]
+    frameworks = [(str(p.relative_to(root)), _read_framework(p, root)) for p in framework_paths]
+    check_links(challenges, references, frameworks)
 
     reference_paths = sorted((root / "references").glob("*.yaml"))
-    return PlaybookContent(
+    content = PlaybookContent(
         version=version,
         title=manifest.text("title"),
-        content_hash=_hash_files(root, [manifest_path, *reference_paths, *challenge_paths]),
+        content_hash=_hash_files(
+            root, [manifest_path, *reference_paths, *challenge_paths, *module_paths, *framework_paths]
+        ),
         level_names=tuple(str(level_names[level]) for level in LEVELS),
         scoring=ScoringRules(
             min_answered_fraction=float(fraction),
@@ -331,5 +371,14 @@ def read_playbook(root: Path) -> PlaybookContent:
         ),
         scoring_method=manifest.text("scoring_method"),
         references=tuple(references.values()),
-        challenges=tuple(sorted((c for _, c in challenges), key=lambda c: c.order)),
+        challenges=tuple(sorted((c for _, c in challenges), key=lambda c: (c.is_module, c.order))),
+        frameworks=tuple(framework for _, framework in frameworks),
+        previous_version=previous_version,
+        retired={str(k): str(v) for k, v in retired.items()},
     )
+    if has_previous:
+        previous_root = root.parent / previous_version
+        if not (previous_root / "playbook.yaml").is_file():
+            raise manifest.fail(f"previous_version {previous_version!r} has no folder beside this one")
+        check_origins(content, read_playbook(previous_root), dict(challenges))
+    return content

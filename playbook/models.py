@@ -20,6 +20,14 @@ class PlaybookVersion(models.Model):
     scoring_method = models.TextField(help_text="Markdown shown on results pages and in the PDF appendix")
     is_current = models.BooleanField(default=False)
     loaded_at = models.DateTimeField(auto_now_add=True)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The version this one revises; its practices say where each came from",
+    )
 
     class Meta:
         ordering = ["-loaded_at"]
@@ -64,6 +72,12 @@ class Challenge(models.Model):
     why_it_matters = models.TextField()
     level_descriptions = models.JSONField(help_text="What the whole challenge looks like at levels 0-4")
     references = models.ManyToManyField(Reference, blank=True, related_name="challenges")
+    is_module = models.BooleanField(
+        default=False, help_text="A lifecycle module a team chooses; the core challenges are in every assessment"
+    )
+    builds_on = models.JSONField(
+        default=list, blank=True, help_text="Slugs of core practices the module relies on and does not score again"
+    )
 
     class Meta:
         ordering = ["order"]
@@ -105,6 +119,15 @@ class Practice(models.Model):
         blank=True, help_text="When set, the practice may be answered 'not applicable'"
     )
     guidance = models.ManyToManyField(GuidanceSection, related_name="practices")
+    origin = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Where the practice came from in the previous version: {kind, from: [slugs], levels: [changed]}",
+    )
+    is_organisation_wide = models.BooleanField(
+        default=False, help_text="About the organisation around the product, not the product itself"
+    )
+    covers = models.ManyToManyField("FrameworkItem", blank=True, related_name="practices")
 
     class Meta:
         ordering = ["challenge__order", "order"]
@@ -140,3 +163,42 @@ class AnswerOption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice.slug} level {self.level}"
+
+
+class Framework(models.Model):
+    """An external framework buyers know (ML Test Score, MLOps maturity models, OWASP, NIST, EU AI Act)."""
+
+    playbook = models.ForeignKey(PlaybookVersion, on_delete=models.CASCADE, related_name="frameworks")
+    slug = models.SlugField(max_length=100)
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500)
+    summary = models.TextField()
+    sections = models.JSONField(default=list, help_text="[{id, title}] in order")
+    scoring = models.JSONField(
+        default=dict, blank=True, help_text="How a team's answers estimate its score, if they do"
+    )
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["playbook", "slug"], name="unique_framework_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FrameworkItem(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items")
+    slug = models.SlugField(max_length=100)
+    order = models.PositiveSmallIntegerField()
+    section = models.SlugField(max_length=100)
+    title = models.CharField(max_length=300)
+    out_of_scope = models.TextField(blank=True, help_text="Why no practice covers it, when none does")
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "slug"], name="unique_framework_item")]
+
+    def __str__(self) -> str:
+        return f"{self.framework.slug} {self.slug}"

@@ -4,8 +4,17 @@ from enum import StrEnum
 
 from django.db import transaction
 
-from playbook.content_files import PlaybookContent
-from playbook.models import AnswerOption, Challenge, GuidanceSection, PlaybookVersion, Practice, Reference
+from playbook.content_model import PlaybookContent
+from playbook.models import (
+    AnswerOption,
+    Challenge,
+    Framework,
+    FrameworkItem,
+    GuidanceSection,
+    PlaybookVersion,
+    Practice,
+    Reference,
+)
 
 
 class PublishOutcome(StrEnum):
@@ -34,8 +43,14 @@ def publish_playbook(*, content: PlaybookContent) -> PublishOutcome:
             )
         return PublishOutcome.UNCHANGED
 
+    previous = None
+    if content.previous_version:
+        previous = PlaybookVersion.objects.filter(version=content.previous_version).first()
+        if previous is None:
+            raise VersionConflict(f"playbook {content.version} revises {content.previous_version}: publish that first")
     PlaybookVersion.objects.filter(is_current=True).update(is_current=False)
     version = PlaybookVersion.objects.create(
+        previous=previous,
         version=content.version,
         title=content.title,
         content_hash=content.content_hash,
@@ -51,6 +66,28 @@ def publish_playbook(*, content: PlaybookContent) -> PublishOutcome:
             for r in content.references
         )
     }
+    items: dict[tuple[str, str], FrameworkItem] = {}
+    for order, framework_content in enumerate(content.frameworks, start=1):
+        framework = Framework.objects.create(
+            playbook=version,
+            slug=framework_content.key,
+            order=order,
+            title=framework_content.title,
+            publisher=framework_content.publisher,
+            url=framework_content.url,
+            summary=framework_content.summary,
+            sections=[{"id": key, "title": title} for key, title in framework_content.sections],
+            scoring=dict(framework_content.scoring),
+        )
+        for item_order, item in enumerate(framework_content.items, start=1):
+            items[(framework.slug, item.key)] = FrameworkItem.objects.create(
+                framework=framework,
+                slug=item.key,
+                order=item_order,
+                section=item.section,
+                title=item.title,
+                out_of_scope=item.out_of_scope,
+            )
     guidance_by_slug: dict[str, GuidanceSection] = {}
     practice_guidance: list[tuple[Practice, tuple[str, ...]]] = []
     for challenge_content in content.challenges:
@@ -62,6 +99,8 @@ def publish_playbook(*, content: PlaybookContent) -> PublishOutcome:
             summary=challenge_content.summary,
             why_it_matters=challenge_content.why_it_matters,
             level_descriptions=list(challenge_content.level_descriptions),
+            is_module=challenge_content.is_module,
+            builds_on=list(challenge_content.builds_on),
         )
         challenge.references.set([references[key] for key in challenge_content.references])
         for order, section_content in enumerate(challenge_content.guidance, start=1):
@@ -85,7 +124,10 @@ def publish_playbook(*, content: PlaybookContent) -> PublishOutcome:
                 weight=practice_content.weight,
                 is_critical=practice_content.is_critical,
                 not_applicable_rule=practice_content.not_applicable_rule,
+                origin=practice_content.origin.as_data() if practice_content.origin else {},
+                is_organisation_wide=practice_content.is_organisation_wide,
             )
+            practice.covers.set([items[pair] for pair in practice_content.covers])
             practice_guidance.append((practice, practice_content.guidance))
             steps = practice_content.next_steps
             AnswerOption.objects.bulk_create(

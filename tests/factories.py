@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from assessments import services
 from assessments.models import Assessment, Membership, Organisation, Role, Team
-from playbook.content_files import (
+from playbook.content_model import (
     ChallengeContent,
     GuidanceContent,
     PlaybookContent,

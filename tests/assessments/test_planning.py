@@ -101,3 +101,11 @@ def test_grouping_keeps_the_priority_order_within_each_horizon():
     assert groups[Horizon.NOW] == (plan[1],)
     assert groups[Horizon.NEXT] == (plan[0], plan[3])
     assert groups[Horizon.LATER] == (plan[2],)
+
+
+def test_a_flagged_practice_stays_in_the_plan_now_whatever_the_target():
+    guides = [guide("risky", 1), guide("fine", 2)]
+    score = score_of(guides, critical={"risky"})
+    plan = plan_remediation(score, guides, {"c": 1})  # a target at the flagged level itself
+    assert [item.practice_slug for item in plan] == ["risky"]
+    assert plan[0].target_level == 2 and horizon_of(plan[0]) == Horizon.NOW

@@ -136,3 +136,41 @@ def test_float_sums_do_not_lose_a_level():
     # 0.1-style float error must not turn an exact 3.0 into 2.999... and level 2.
     practices = [practice(f"p{i}", level, weight=weight) for i, (level, weight) in enumerate([(3, 1), (3, 3), (3, 2)])]
     assert score_challenge(challenge(*practices), RULES).level == 3
+
+
+def test_leaving_a_critical_practice_unanswered_gives_no_level_and_names_it():
+    # Six of seven answered is enough by count, but the one left blank is the critical one.
+    practices = [practice(f"p{i}", 3) for i in range(6)] + [practice("open-endpoint", critical=True)]
+    result = score_challenge(challenge(*practices), RULES)
+    assert result.level is None and result.missing_critical == ("open-endpoint",)
+
+
+def test_skipping_a_critical_practice_can_never_score_higher_than_answering_it_honestly():
+    answered = [practice(f"p{i}", 3) for i in range(6)]
+    honest = score_challenge(challenge(*answered, practice("open-endpoint", 0, critical=True)), RULES)
+    skipped = score_challenge(challenge(*answered, practice("open-endpoint", critical=True)), RULES)
+    assert honest.level == 1 and skipped.level is None
+
+
+def test_a_critical_practice_not_applicable_under_its_rule_counts_as_answered():
+    result = score_challenge(
+        challenge(practice("a", 3), practice("b", 3), practice("c", na=True, critical=True)), RULES
+    )
+    assert result.level == 3 and result.missing_critical == ()
+
+
+def test_an_answer_that_needs_review_counts_as_unanswered_and_is_listed():
+    review = PracticeAnswer("c", "C", 1, is_critical=True, not_applicable=True, needs_review=True)
+    result = score_challenge(challenge(practice("a", 3), practice("b", 3), review), RULES)
+    assert result.level is None
+    assert result.to_review == ("c",) and result.missing_critical == ("c",)
+    assert result.applicable == 3 and result.answered == 2
+
+
+def test_the_score_shown_beside_a_capped_level_is_the_cap_and_the_overall_uses_it():
+    capped = challenge(practice("a", 4), practice("b", 4), practice("c", 1, critical=True), slug="x")
+    steady = challenge(practice("d", 2), practice("e", 2), slug="y")
+    result = score_assessment([capped, steady], RULES)
+    x = result.challenge("x")
+    assert (x.score, x.level, x.shown_score, x.is_capped) == (3.0, 1, 1.0, True)
+    assert result.score == 1.5 and result.level == 1  # the uncapped 3.0 would have given 2.5

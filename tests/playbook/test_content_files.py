@@ -6,7 +6,8 @@ import pytest
 import yaml
 from django.conf import settings
 
-from playbook.content_files import ContentError, read_playbook
+from playbook.content_files import read_playbook
+from playbook.content_model import ContentError
 
 
 @pytest.fixture
