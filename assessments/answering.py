@@ -11,6 +11,7 @@ from typing import Self
 
 from django import forms
 
+from assessments.models import NotApplicableReason
 from playbook.models import AnswerOption, Practice
 
 NOT_APPLICABLE = "na"
@@ -30,6 +31,17 @@ def level_choices(practice: Practice, level_names: list[str], *, described: bool
             (NOT_APPLICABLE, f"Not applicable: {practice.not_applicable_rule}" if described else "Not applicable")
         )
     return choices
+
+
+def not_applicable_reasons(practice: Practice) -> list[tuple[str, str]]:
+    """The reasons a 'not applicable' answer may give: a critical practice accepts only its own rule."""
+    rule = (NotApplicableReason.PLAYBOOK_RULE, "Its rule, above, applies to this product")
+    if practice.is_critical:
+        return [("", "Choose a reason"), rule]
+    general = [
+        (value, label) for value, label in NotApplicableReason.choices if value != NotApplicableReason.PLAYBOOK_RULE
+    ]
+    return [("", "Choose a reason"), rule, *general]
 
 
 def option_for(practice: Practice, choice: str | None) -> AnswerOption | None:

@@ -109,5 +109,35 @@ def challenge_trends(before: AssessmentScore | None, after: AssessmentScore) -> 
     return tuple(ChallengeTrend(c.title, earlier.get(c.slug), c.level) for c in after.challenges)
 
 
+@dataclass(frozen=True)
+class ChallengeVersion:
+    """A challenge as one assessment asked it: its slug and title, and whether its wording differs from the other
+    assessment's version of it (always False when both used the same playbook version)."""
+
+    slug: str
+    title: str
+    reworded: bool = False
+
+
+@dataclass(frozen=True)
+class ScopeComparison:
+    compared: tuple[str, ...]  # titles of the challenges both assessments cover
+    only_before: tuple[str, ...]
+    only_after: tuple[str, ...]
+    reworded: tuple[str, ...]  # compared challenges whose wording changed between the two versions
+
+
+def compare_scopes(before: Sequence[ChallengeVersion], after: Sequence[ChallengeVersion]) -> ScopeComparison:
+    """Which challenges two assessments both cover, which only one does, and where the wording changed between."""
+    earlier = {c.slug for c in before}
+    later = {c.slug for c in after}
+    return ScopeComparison(
+        compared=tuple(c.title for c in after if c.slug in earlier),
+        only_before=tuple(c.title for c in before if c.slug not in later),
+        only_after=tuple(c.title for c in after if c.slug not in earlier),
+        reworded=tuple(c.title for c in after if c.slug in earlier and c.reworded),
+    )
+
+
 def action_outcomes(actions: Sequence[ActionRecord], levels_now: Mapping[str, int | None]) -> tuple[ActionOutcome, ...]:
     return tuple(ActionOutcome(action, levels_now.get(action.practice_slug)) for action in actions)

@@ -1,7 +1,11 @@
 """Demo organisation for trying the app: two teams, five users, three assessments a quarter apart, tracked actions.
 
-The two submitted assessments are dated in the past so that the history, the
-trend column and the comparison have something to show on first start.
+The two submitted assessments are dated in the past, on the previous playbook
+version, so that the history, the trend column and the comparison have
+something to show on first start. The draft in progress is on the current
+version with two lifecycle modules, opened from the spring review: some answers
+were carried as they were, others wait for the team to confirm them against the
+new wording.
 """
 
 from datetime import date, timedelta
@@ -12,13 +16,14 @@ from django.utils import timezone
 
 from assessments import services, tracking
 from assessments.models import ActionStatus, Assessment, Membership, NotApplicableReason, Organisation, Role, Team
-from assessments.results import build_results
+from assessments.results import build_results, scoped_practices
 from playbook.models import PlaybookVersion
 from playbook.published import load_practices
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo data only, refused when DEBUG is off
 # Levels given to the practices of each challenge, in order: a plausible, uneven team.
 SUBMITTED_PATTERN = (2, 3, 1, 2, 3, 2, 1, 2)
+SUBJECT = "Card fraud scoring"
 
 
 def _user(username: str, *, is_staff: bool = False):
@@ -46,19 +51,26 @@ def load_demo() -> bool:
     Membership.objects.create(team=pricing, user=_user("other-lead"), role=Role.LEAD)
     organisation.consultants.add(_user("consultant", is_staff=True))
 
-    practices = load_practices(PlaybookVersion.objects.get(is_current=True))
-    _submitted(fraud, lead, "Winter baseline", _submitted_answers(practices, improvement=-1), days_ago=180)
-    spring = _submitted(fraud, lead, "Spring review", _submitted_answers(practices), days_ago=90)
+    current = PlaybookVersion.objects.get(is_current=True)
+    earlier = current.previous or current
+    practices = load_practices(earlier)
+    _submitted(fraud, lead, earlier, "Winter baseline", _submitted_answers(practices, improvement=-1), days_ago=180)
+    spring = _submitted(fraud, lead, earlier, "Spring review", _submitted_answers(practices), days_ago=90)
     _track_first_actions(spring, lead, owner=_user("member"))
-    draft = services.create_assessment(team=fraud, user=lead, title="Autumn review")
-    half = [a for a in _submitted_answers(practices) if a.practice.challenge.order <= 2]
-    services.save_answers(assessment=draft, user=lead, answers=half)
-    services.create_assessment(team=pricing, user=_user("other-lead"), title="Pricing baseline")
+    modules = list(current.challenges.filter(is_module=True).values_list("slug", flat=True)[:2])
+    draft = services.create_assessment(
+        team=fraud, user=lead, title="Autumn review", subject=SUBJECT, modules=modules, prefill_from=spring
+    )
+    in_modules = [p for p in scoped_practices(draft) if p.challenge.is_module]
+    services.save_answers(assessment=draft, user=lead, answers=_submitted_answers(in_modules[: len(in_modules) // 2]))
+    services.create_assessment(
+        team=pricing, user=_user("other-lead"), title="Pricing baseline", subject="Dynamic pricing engine"
+    )
     return True
 
 
-def _submitted(team, lead, title: str, answers, *, days_ago: int) -> Assessment:
-    assessment = services.create_assessment(team=team, user=lead, title=title)
+def _submitted(team, lead, playbook, title: str, answers, *, days_ago: int) -> Assessment:
+    assessment = services.create_assessment(team=team, user=lead, title=title, subject=SUBJECT, playbook=playbook)
     services.save_answers(assessment=assessment, user=lead, answers=answers)
     services.submit_assessment(assessment=assessment, user=lead)
     started = timezone.now() - timedelta(days=days_ago)
@@ -89,7 +101,7 @@ def _submitted_answers(practices, *, improvement: int = 0) -> list[services.Answ
                 services.AnswerInput(
                     practice=practice,
                     option=None,
-                    not_applicable_reason=NotApplicableReason.OUT_OF_SCOPE,
+                    not_applicable_reason=NotApplicableReason.PLAYBOOK_RULE,
                     notes="Batch scoring only; no online endpoint.",
                 )
             )

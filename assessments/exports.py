@@ -18,7 +18,7 @@ from datetime import datetime
 from assessments.planning import PlanItem
 from assessments.results import AssessmentResults, ChallengeResult, PracticeRow, rules_for
 
-EXPORT_SCHEMA_VERSION = "1.0"
+EXPORT_SCHEMA_VERSION = "2.0"
 SCHEMA = f"mlops-maturity-assessment/{EXPORT_SCHEMA_VERSION}"
 EXPORT_DECIMALS = 2
 
@@ -47,6 +47,9 @@ CSV_COLUMNS = (
     "effort",
     "impact",
     "guidance_url",
+    "module",
+    "challenge_shown_score",
+    "needs_review",
 )
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection").
@@ -68,6 +71,8 @@ def export_json(results: AssessmentResults, *, site_url: str) -> dict:
             "created_at": _iso(assessment.created_at),
             "submitted_at": _iso(assessment.submitted_at),
             "playbook_version": results.playbook.version,
+            "subject": assessment.subject,
+            "modules": list(assessment.modules),
         },
         "scoring": _scoring(results, level_names),
         "overall": {
@@ -76,6 +81,7 @@ def export_json(results: AssessmentResults, *, site_url: str) -> dict:
             "level_name": _level_name(results, results.score.level),
         },
         "challenges": [_challenge_json(results, item, site_url) for item in results.challenges],
+        "frameworks": [_framework_json(result) for result in results.frameworks],
         "plan": [
             {
                 "rank": ranks[(item.challenge_slug, item.practice_slug)],
@@ -102,7 +108,10 @@ def _challenge_json(results: AssessmentResults, item: ChallengeResult, site_url:
     return {
         "slug": item.challenge.slug,
         "title": item.challenge.title,
+        "module": item.challenge.is_module,
         "score": _round(score.score),
+        "shown_score": _round(score.shown_score),
+        "capped": score.is_capped,
         "level": score.level,
         "level_name": _level_name(results, score.level),
         "target": item.target,
@@ -110,6 +119,8 @@ def _challenge_json(results: AssessmentResults, item: ChallengeResult, site_url:
         "applicable": score.applicable,
         "total": score.total,
         "high_risk_practices": list(score.flagged),
+        "missing_critical_practices": list(score.missing_critical),
+        "practices_to_review": list(score.to_review),
         "practices": [
             {
                 "slug": row.practice.slug,
@@ -134,6 +145,24 @@ def _answer_json(results: AssessmentResults, row: PracticeRow) -> dict | None:
         "not_applicable": row.is_not_applicable,
         "not_applicable_reason": row.answer.not_applicable_reason or None,
         "notes": row.answer.notes,
+        "needs_review": row.practice.slug in results.score.to_review,
+        "to_confirm": row.answer.to_confirm,
+        "suggested_level": row.answer.suggested_option.level if row.answer.suggested_option else None,
+    }
+
+
+def _framework_json(result) -> dict:
+    estimate = result.estimate
+    return {
+        "slug": result.framework.slug,
+        "title": result.framework.title,
+        "final": estimate.final,
+        "partial": estimate.partial,
+        "sections": [
+            {"id": s.key, "title": s.title, "points": s.points, "assessed": s.assessed, "total": s.total}
+            for s in estimate.sections
+        ],
+        "items": [{"id": t.key, "points": t.points, "from": t.reason} for t in estimate.tests],
     }
 
 
@@ -175,6 +204,9 @@ def export_csv(results: AssessmentResults, *, site_url: str) -> str:
                     step.effort if step else "",
                     step.impact if step else "",
                     _absolute(site_url, row.guidance_url),
+                    _bool(item.challenge.is_module),
+                    _blank(_round(item.score.shown_score)),
+                    _bool(row.practice.slug in item.score.to_review),
                 ]
             )
     return buffer.getvalue()

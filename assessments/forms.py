@@ -4,7 +4,14 @@ from django import forms
 from django.utils.dateformat import format as date_format
 from django.utils.timezone import localtime
 
-from assessments.answering import NOT_APPLICABLE, PracticeForm, choice_of, level_choices, option_for
+from assessments.answering import (
+    NOT_APPLICABLE,
+    PracticeForm,
+    choice_of,
+    level_choices,
+    not_applicable_reasons,
+    option_for,
+)
 from assessments.fields import CountedCharField, CountedEmailField
 from assessments.models import (
     NOTES_MAX_LENGTH,
@@ -64,18 +71,8 @@ class PracticeAnswerForm(PracticeForm):
         if not practice.allows_not_applicable:
             del self.fields["not_applicable_reason"]
             del self.fields["not_applicable_detail"]
-        elif practice.is_critical:
-            # A critical practice is not applicable only under its own rule, never for a general reason.
-            self.fields["not_applicable_reason"].choices = [
-                ("", "Choose a reason"),
-                (NotApplicableReason.PLAYBOOK_RULE, "Its rule, above, applies to this product"),
-            ]
         else:
-            self.fields["not_applicable_reason"].choices = [
-                ("", "Choose a reason"),
-                (NotApplicableReason.PLAYBOOK_RULE, "Its rule, above, applies to this product"),
-                *((value, label) for value, label in NotApplicableReason.choices if value != "playbook_rule"),
-            ]
+            self.fields["not_applicable_reason"].choices = not_applicable_reasons(practice)
         if not self.initial.get("to_confirm"):
             del self.fields["confirm"]
         self.helper = FormHelper()

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from assessments.comparison import ActionOutcome, ActionRecord, PracticeLevel, action_outcomes
+from assessments.comparison import ActionOutcome, ActionRecord, ChallengeVersion, PracticeLevel, action_outcomes
+from assessments.framework_scores import FrameworkEstimate, ItemCoverage, estimate_framework
 from assessments.models import Action, Answer, Assessment, Status, not_applicable_accepted
 from assessments.planning import (
     Horizon,
@@ -25,8 +26,8 @@ from assessments.scoring import (
     PracticeAnswer,
     score_assessment,
 )
-from playbook.models import AnswerOption, Challenge, GuidanceSection, PlaybookVersion, Practice
-from playbook.published import guidance_url, load_practices
+from playbook.models import AnswerOption, Challenge, Framework, GuidanceSection, PlaybookVersion, Practice
+from playbook.published import guidance_url, load_frameworks, load_practices
 from playbook.rules import NextStep, ScoringRules
 
 
@@ -75,11 +76,18 @@ class ChallengeResult:
 
 
 @dataclass(frozen=True)
+class FrameworkResult:
+    framework: Framework
+    estimate: FrameworkEstimate
+
+
+@dataclass(frozen=True)
 class AssessmentResults:
     assessment: Assessment
     score: AssessmentScore
     challenges: tuple[ChallengeResult, ...]
     plan: tuple[PlanItem, ...]
+    frameworks: tuple[FrameworkResult, ...] = ()  # estimated scores on frameworks that define how
 
     @property
     def playbook(self) -> PlaybookVersion:
@@ -106,6 +114,14 @@ class AssessmentResults:
     def top_actions(self) -> tuple[PlanItem, ...]:
         return self.plan[:5]
 
+    @property
+    def modules(self) -> list[Challenge]:
+        return [item.challenge for item in self.challenges if item.challenge.is_module]
+
+    @property
+    def rows_to_review(self) -> list[PracticeRow]:
+        return [self.rows_by_slug[slug] for slug in self.score.to_review]
+
 
 def rules_for(playbook: PlaybookVersion) -> ScoringRules:
     return ScoringRules(**{"top_level": playbook.top_level} | playbook.scoring)
@@ -118,7 +134,7 @@ def scoped_practices(assessment: Assessment) -> list[Practice]:
 
 def load_answers(assessment: Assessment, practice_ids: Sequence[int] | None = None) -> dict[int, Answer]:
     """The stored answers by practice id: all of them, or those of `practice_ids`."""
-    answers = Answer.objects.filter(assessment=assessment).select_related("option")
+    answers = Answer.objects.filter(assessment=assessment).select_related("option", "suggested_option")
     if practice_ids is not None:
         answers = answers.filter(practice_id__in=practice_ids)
     return {a.practice_id: a for a in answers}
@@ -248,6 +264,37 @@ def build_results(assessment: Assessment) -> AssessmentResults:
             for challenge, _ in grouped
         ),
         plan=plan_remediation(score, guides, targets),
+        frameworks=_framework_results(playbook, score, rows),
+    )
+
+
+def _framework_results(playbook: PlaybookVersion, score: AssessmentScore, rows) -> tuple[FrameworkResult, ...]:
+    """Estimates for the frameworks whose content says how answers map to their scoring (the ML Test Score)."""
+    in_scope = {row.practice.slug for challenge_rows in rows.values() for row in challenge_rows}
+    to_review = set(score.to_review)
+    levels = {
+        row.practice.slug: row.level
+        for challenge_rows in rows.values()
+        for row in challenge_rows
+        if row.practice.slug not in to_review
+    }
+    return tuple(
+        FrameworkResult(
+            framework,
+            estimate_framework(
+                [
+                    ItemCoverage(item.slug, item.section, item.title, tuple(p.slug for p in item.practices.all()))
+                    for item in framework.items.all()
+                ],
+                [(section["id"], section["title"]) for section in framework.sections],
+                levels,
+                in_scope,
+                manual_at_or_above=framework.scoring["manual_at_or_above"],
+                automated_at_or_above=framework.scoring["automated_at_or_above"],
+            ),
+        )
+        for framework in load_frameworks(playbook)
+        if framework.scoring
     )
 
 
@@ -257,6 +304,27 @@ def previous_submitted(assessment: Assessment) -> Assessment | None:
     if assessment.submitted_at:
         earlier = earlier.filter(submitted_at__lt=assessment.submitted_at)
     return earlier.select_related("playbook").order_by("-submitted_at").first()
+
+
+def challenge_versions(earlier: AssessmentResults, later: AssessmentResults) -> tuple[list, list]:
+    """Both assessments' challenges, the later ones marked where their wording differs from the earlier version.
+
+    On the version that revises the earlier one, a challenge is reworded when any of its practices declares itself
+    changed; between versions further apart every shared challenge is treated as reworded.
+    """
+    same = earlier.playbook.pk == later.playbook.pk
+    revises = later.playbook.previous_id == earlier.playbook.pk
+
+    def reworded(item: ChallengeResult) -> bool:
+        if same:
+            return False
+        if not revises:
+            return True
+        return any(row.practice.origin.get("kind") != "unchanged" for row in item.rows)
+
+    before = [ChallengeVersion(c.challenge.slug, c.challenge.title) for c in earlier.challenges]
+    after = [ChallengeVersion(c.challenge.slug, c.challenge.title, reworded(c)) for c in later.challenges]
+    return before, after
 
 
 def practice_levels(results: AssessmentResults) -> list[PracticeLevel]:

@@ -87,11 +87,13 @@ def create_assessment(
     subject: str = "",
     modules: Sequence[str] | None = None,
     prefill_from: Assessment | None = None,
+    playbook: PlaybookVersion | None = None,
 ) -> Assessment:
     """Start an assessment on the current playbook about `subject` (the ML product assessed), covering the core
     challenges and the chosen `modules` (by default those of `prefill_from`), optionally opening with the answers
-    of an earlier assessment as `assessments.carrying` decides."""
-    playbook = PlaybookVersion.objects.get(is_current=True)
+    of an earlier assessment as `assessments.carrying` decides. `playbook` is the current version unless given
+    (an imported assessment keeps the version it was answered against)."""
+    playbook = playbook or PlaybookVersion.objects.get(is_current=True)
     offered = set(playbook.challenges.filter(is_module=True).values_list("slug", flat=True))
     if modules is None:
         modules = prefill_from.modules if prefill_from else []

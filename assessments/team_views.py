@@ -11,10 +11,10 @@ from django.utils.timezone import localtime
 from assessments import access, services
 from assessments.access import Capability
 from assessments.charts import TrendSeries, trend_svg
-from assessments.comparison import Change, action_outcomes, compare_practices
+from assessments.comparison import Change, action_outcomes, compare_practices, compare_scopes
 from assessments.forms import CompareForm, NewAssessmentForm
 from assessments.models import Action, Assessment, Status, isolated
-from assessments.results import action_record, build_results, practice_levels, score_many
+from assessments.results import action_record, build_results, challenge_versions, practice_levels, score_many
 from playbook.models import PlaybookVersion
 
 
@@ -88,7 +88,7 @@ def _history_page(request: HttpRequest, team, team_access, compare_form: Compare
     series = [
         TrendSeries(
             title,
-            tuple(next((c.score for c in scores[a.pk].challenges if c.slug == slug), None) for a in submitted),
+            tuple(next((c.shown_score for c in scores[a.pk].challenges if c.slug == slug), None) for a in submitted),
         )
         for slug, title in challenge_titles.items()
     ]
@@ -130,6 +130,7 @@ def compare(request: HttpRequest, team_id: int) -> HttpResponse:
     before, after = sorted((form.cleaned_data["before"], form.cleaned_data["after"]), key=lambda a: a.created_at)
     before_results, after_results = build_results(before), build_results(after)
     deltas = compare_practices(practice_levels(before_results), practice_levels(after_results))
+    scope = compare_scopes(*challenge_versions(before_results, after_results))
     outcomes = action_outcomes(
         [action_record(a) for a in Action.objects.filter(assessment=before)], {d.slug: d.after for d in deltas}
     )
@@ -144,6 +145,7 @@ def compare(request: HttpRequest, team_id: int) -> HttpResponse:
             "improved": [d for d in deltas if d.change == Change.IMPROVED],
             "regressed": [d for d in deltas if d.change == Change.REGRESSED],
             "outcomes": outcomes,
+            "scope": scope,
             "compare_form": CompareForm(assessments=assessments, initial={"before": before.pk, "after": after.pk}),
         },
     )

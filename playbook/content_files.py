@@ -277,7 +277,9 @@ def _read_framework(path: Path, root: Path) -> FrameworkContent:
         section = item.text("section", required=False)
         if sections and section not in dict(sections):
             raise item.fail(f"section {section!r} is not one of the framework's sections")
-        items.append(FrameworkItemContent(item_key, section, item.text("title"), item.text("out_of_scope", False)))
+        items.append(
+            FrameworkItemContent(item_key, section, item.text("title"), item.text("out_of_scope", required=False))
+        )
     if len({item.key for item in items}) != len(items):
         raise reader.fail("an item id is listed twice")
     scoring = reader.data.get("scoring") or {}

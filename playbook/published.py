@@ -5,7 +5,15 @@ from functools import lru_cache
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from playbook.models import AnswerOption, Challenge, GuidanceSection, PlaybookVersion, Practice
+from playbook.models import (
+    AnswerOption,
+    Challenge,
+    Framework,
+    FrameworkItem,
+    GuidanceSection,
+    PlaybookVersion,
+    Practice,
+)
 
 
 def load_practices(playbook: PlaybookVersion, challenge: Challenge | None = None) -> list[Practice]:
@@ -28,6 +36,29 @@ def _load_practices(playbook_id: int, content_hash: str) -> tuple[Practice, ...]
         )
         .order_by("challenge__order", "order")
     )
+
+
+def load_frameworks(playbook: PlaybookVersion) -> tuple[Framework, ...]:
+    """The version's frameworks with their items and the practices covering each (three queries on first use)."""
+    return _load_frameworks(playbook.pk, playbook.content_hash)
+
+
+@lru_cache(maxsize=32)
+def _load_frameworks(playbook_id: int, content_hash: str) -> tuple[Framework, ...]:
+    covering = Prefetch(
+        "practices",
+        queryset=Practice.objects.select_related("challenge")
+        .prefetch_related(Prefetch("guidance", queryset=GuidanceSection.objects.select_related("challenge")))
+        .order_by("challenge__order"),
+    )
+    items = Prefetch("items", queryset=FrameworkItem.objects.prefetch_related(covering))
+    return tuple(Framework.objects.filter(playbook_id=playbook_id).prefetch_related(items))
+
+
+def practice_url(playbook_version: str, practice: Practice) -> str:
+    """Where a practice is explained: its first guidance section (guidance prefetched)."""
+    guidance = practice.guidance.all()[0]
+    return guidance_url(playbook_version, guidance.challenge.slug, guidance.slug)
 
 
 def guidance_url(playbook_version: str, challenge_slug: str, guidance_slug: str) -> str:

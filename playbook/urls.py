@@ -6,5 +6,6 @@ app_name = "playbook"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<str:version>/", views.index, name="version"),
+    path("<str:version>/coverage/", views.coverage, name="coverage"),
     path("<str:version>/<slug:slug>/", views.challenge_detail, name="challenge"),
 ]

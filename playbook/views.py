@@ -7,11 +7,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 
-from playbook.models import Challenge, GuidanceSection, PlaybookVersion, Practice, Reference
+from playbook.models import Challenge, FrameworkItem, GuidanceSection, PlaybookVersion, Practice, Reference
+from playbook.published import load_frameworks, load_practices, practice_url
 
 # The only pages a browser may keep for a while: published guidance never changes. Private, because every page
 # carries the visitor's CSRF token.
 public_guidance = cache_control(private=True, max_age=600)
+
+
+COVERS = Prefetch("covers", queryset=FrameworkItem.objects.select_related("framework"))
 
 
 @public_guidance
@@ -20,15 +24,17 @@ def index(request: HttpRequest, version: str | None = None) -> HttpResponse:
         playbook = get_object_or_404(PlaybookVersion, is_current=True)
     else:
         playbook = get_object_or_404(PlaybookVersion, version=version)
-    challenges = playbook.challenges.prefetch_related(
-        Prefetch("practices", queryset=Practice.objects.order_by("order"))
+    challenges = list(
+        playbook.challenges.prefetch_related(Prefetch("practices", queryset=Practice.objects.order_by("order")))
     )
     return render(
         request,
         "playbook/playbook_index.html",
         {
             "playbook": playbook,
-            "challenges": challenges,
+            "challenges": [challenge for challenge in challenges if not challenge.is_module],
+            "modules": [challenge for challenge in challenges if challenge.is_module],
+            "has_frameworks": playbook.frameworks.exists(),
             "versions": PlaybookVersion.objects.only("version", "is_current", "loaded_at"),
         },
     )
@@ -41,7 +47,11 @@ def challenge_detail(request: HttpRequest, version: str, slug: str) -> HttpRespo
             "references",
             Prefetch(
                 "practices",
-                queryset=Practice.objects.prefetch_related("options", "guidance").order_by("order"),
+                queryset=Practice.objects.prefetch_related(
+                    "options",
+                    "guidance",
+                    Prefetch("covers", queryset=FrameworkItem.objects.select_related("framework")),
+                ).order_by("order"),
             ),
             Prefetch(
                 "guidance_sections",
@@ -54,9 +64,30 @@ def challenge_detail(request: HttpRequest, version: str, slug: str) -> HttpRespo
         playbook__version=version,
         slug=slug,
     )
-    siblings = Challenge.objects.filter(playbook=challenge.playbook).only("slug", "title", "order")
+    siblings = Challenge.objects.filter(playbook=challenge.playbook).only("slug", "title", "order", "is_module")
+    core = {p.slug: p for p in load_practices(challenge.playbook) if p.slug in challenge.builds_on}
+    builds_on = [(core[slug], practice_url(version, core[slug])) for slug in challenge.builds_on if slug in core]
     return render(
         request,
         "playbook/challenge_detail.html",
-        {"challenge": challenge, "playbook": challenge.playbook, "siblings": siblings},
+        {"challenge": challenge, "playbook": challenge.playbook, "siblings": siblings, "builds_on": builds_on},
     )
+
+
+@public_guidance
+def coverage(request: HttpRequest, version: str) -> HttpResponse:
+    """Per framework, each item and the practices that cover it, or why it is out of scope."""
+    playbook = get_object_or_404(PlaybookVersion, version=version)
+    frameworks = [
+        {
+            "framework": framework,
+            "items": [
+                (item, [(practice, practice_url(version, practice)) for practice in item.practices.all()])
+                for item in framework.items.all()
+            ],
+            "covered": sum(1 for item in framework.items.all() if item.practices.all()),
+            "out_of_scope": sum(1 for item in framework.items.all() if item.out_of_scope),
+        }
+        for framework in load_frameworks(playbook)
+    ]
+    return render(request, "playbook/coverage.html", {"playbook": playbook, "frameworks": frameworks})

@@ -45,6 +45,7 @@ ROUTES: dict[str, list[Check]] = {
     "playbook:index": [Check("get", PUBLIC, 200)],
     "playbook:version": [Check("get", PUBLIC, 200)],
     "playbook:challenge": [Check("get", PUBLIC, 200)],
+    "playbook:coverage": [Check("get", PUBLIC, 200)],
     "assessments:accept_invitation": [Check("get", PUBLIC, 200)],
     "assessments:home": [Check("get", "login", 200)],
     "session": [Check("get", "login", 200)],
@@ -91,6 +92,7 @@ ROUTES: dict[str, list[Check]] = {
 ARGS = {
     "playbook:version": lambda w: [w.playbook.version],
     "playbook:challenge": lambda w: [w.playbook.version, w.challenge.slug],
+    "playbook:coverage": lambda w: [w.playbook.version],
     "assessments:accept_invitation": lambda w: [w.invitation.token],
     "assessments:team": lambda w: [w.team.pk],
     "assessments:start_assessment": lambda w: [w.team.pk],
@@ -123,7 +125,7 @@ ARGS = {
 NO_ARGS = {"assessments:home", "session"}
 # Form data that a permitted visitor's request succeeds with.
 DATA = {
-    ("assessments:start_assessment", "post"): {"title": "New"},
+    ("assessments:start_assessment", "post"): {"title": "New", "subject": "Card fraud scoring"},
     ("assessments:members", "post"): {"add": "", "username": "", "role": "member"},
     ("assessments:update_action", "post"): lambda w: {f"action-{w.action.pk}-status": "doing"},
     ("assessments:share_create", "post"): {"label": "Board", "days": 7},

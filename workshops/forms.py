@@ -1,6 +1,13 @@
 from django import forms
 
-from assessments.answering import NOT_APPLICABLE, PracticeForm, choice_of, level_choices, option_for
+from assessments.answering import (
+    NOT_APPLICABLE,
+    PracticeForm,
+    choice_of,
+    level_choices,
+    not_applicable_reasons,
+    option_for,
+)
 from assessments.fields import CountedCharField
 from assessments.models import NOTES_MAX_LENGTH, NotApplicableReason
 from assessments.services import AnswerInput
@@ -76,6 +83,8 @@ class DecisionForm(PracticeForm):
         ]
         if not practice.allows_not_applicable:
             del self.fields["not_applicable_reason"]
+        else:
+            self.fields["not_applicable_reason"].choices = not_applicable_reasons(practice)
 
     def clean(self):
         data = super().clean()

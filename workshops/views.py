@@ -42,7 +42,8 @@ def _facilitated(request: HttpRequest, pk: int) -> Workshop:
 @login_required
 def create(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk, Capability.MANAGE)
-    form = WorkshopForm(request.POST or None, challenges=assessment.playbook.challenges.all())
+    challenges = [c for c in assessment.playbook.challenges.all() if assessment.includes(c)]
+    form = WorkshopForm(request.POST or None, challenges=challenges)
     if request.method == "POST" and form.is_valid():
         if assessment.is_submitted:
             messages.error(request, "This assessment is submitted; reopen it before running a workshop on it.")

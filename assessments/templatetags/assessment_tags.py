@@ -36,7 +36,7 @@ def shortfall_display(gap: float) -> str:
 @register.simple_tag
 def radar_chart(results) -> str:
     """The challenge radar of an assessment; the results page and the PDF show the same SVG."""
-    axes = [RadarAxis(c.challenge.title, c.score.score, c.target) for c in results.challenges]
+    axes = [RadarAxis(c.challenge.title, c.score.shown_score, c.target) for c in results.challenges]
     title = f"Maturity by challenge: {isolated(results.assessment.title)}"
     return radar_svg(axes, max_level=results.playbook.top_level, title=title)
 

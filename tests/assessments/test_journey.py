@@ -29,12 +29,16 @@ def test_a_lead_answers_every_challenge_submits_and_downloads_the_report(client,
     assert response.redirect_chain[-1][0] == reverse("assessments:home")
     assert f'href="{team.get_absolute_url()}"' in response.text
 
-    response = client.post(reverse("assessments:start_assessment", args=[team.pk]), {"title": "First look"})
+    response = client.post(
+        reverse("assessments:start_assessment", args=[team.pk]),
+        {"subject": "Card fraud scoring", "title": "First look"},
+    )
     assessment = Assessment.objects.get(team=team)
     assert response.url == assessment.get_absolute_url()
     assert assessment.playbook == playbook
 
-    challenges = list(playbook.challenges.all())
+    challenges = [challenge for challenge in playbook.challenges.all() if assessment.includes(challenge)]
+    assert len(challenges) == 5  # no module chosen: the five core challenges
     for index, challenge in enumerate(challenges):
         url = reverse("assessments:questionnaire", args=[assessment.pk, challenge.slug])
         page = client.get(url)
@@ -87,7 +91,9 @@ def test_a_lead_answers_every_challenge_submits_and_downloads_the_report(client,
 
 def test_answers_are_locked_once_submitted(client_for, team, lead, playbook):
     client = client_for(lead)
-    client.post(reverse("assessments:start_assessment", args=[team.pk]), {"title": "Locked"})
+    client.post(
+        reverse("assessments:start_assessment", args=[team.pk]), {"subject": "Card fraud scoring", "title": "Locked"}
+    )
     assessment = Assessment.objects.get(team=team)
     challenge = playbook.challenges.first()
     practices = load_practices(playbook, challenge)
@@ -102,7 +108,9 @@ def test_answers_are_locked_once_submitted(client_for, team, lead, playbook):
 
 def test_submitting_with_too_few_answers_is_refused_with_the_challenges_named(client_for, team, lead, playbook):
     client = client_for(lead)
-    client.post(reverse("assessments:start_assessment", args=[team.pk]), {"title": "Early"})
+    client.post(
+        reverse("assessments:start_assessment", args=[team.pk]), {"subject": "Card fraud scoring", "title": "Early"}
+    )
     assessment = Assessment.objects.get(team=team)
     response = client.post(reverse("assessments:submit", args=[assessment.pk]), follow=True)
     assessment.refresh_from_db()
@@ -113,7 +121,9 @@ def test_submitting_with_too_few_answers_is_refused_with_the_challenges_named(cl
 
 def test_invalid_answers_are_shown_again_with_the_error_and_nothing_is_lost(client_for, team, lead, playbook):
     client = client_for(lead)
-    client.post(reverse("assessments:start_assessment", args=[team.pk]), {"title": "Typo"})
+    client.post(
+        reverse("assessments:start_assessment", args=[team.pk]), {"subject": "Card fraud scoring", "title": "Typo"}
+    )
     assessment = Assessment.objects.get(team=team)
     challenge = next(c for c in playbook.challenges.all() if any(p.allows_not_applicable for p in c.practices.all()))
     practices = load_practices(playbook, challenge)

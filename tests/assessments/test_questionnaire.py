@@ -227,7 +227,8 @@ def test_prefill_copies_the_previous_answers_and_notes(team, lead, playbook, pra
         answers=[services.AnswerInput(p, p.options.all()[2], notes=f"note {p.slug}") for p in practices],
     )
     response = signed_in(lead).post(
-        reverse("assessments:start_assessment", args=[team.pk]), {"title": "Autumn", "prefill_from": first.pk}
+        reverse("assessments:start_assessment", args=[team.pk]),
+        {"subject": "Card fraud scoring", "title": "Autumn", "prefill_from": first.pk},
     )
     second = team.assessments.get(title="Autumn")
     assert response.url == second.get_absolute_url()

@@ -21,6 +21,7 @@ def test_a_lead_starts_an_assessment_from_the_page_they_land_on(page, log_in, te
     log_in(page, lead.username, PASSWORD)
     page.get_by_role("link", name=f"Start an assessment for {team.name}").click()
     page.get_by_label("Title").fill("First look")
+    page.get_by_label("Product or service assessed").fill("Card fraud scoring")
     page.get_by_role("button", name="Start assessment").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("First look")
 

@@ -21,6 +21,7 @@ def test_a_lead_answers_with_autosave_sees_results_and_downloads_the_pdf(page, l
     log_in(page, lead.username, PASSWORD)
     page.get_by_role("link", name=team.name).first.click()
     page.get_by_label("Title").fill("Browser review")
+    page.get_by_label("Product or service assessed").fill("Card fraud scoring")
     page.get_by_role("button", name="Start assessment").click()
     expect(page.get_by_role("heading", name=re.compile("Browser review"))).to_be_visible()
 

@@ -6,14 +6,17 @@ import pytest
 import yaml
 from django.conf import settings
 
-from playbook.content_files import read_playbook
+from playbook.content_files import read_playbook, version_folders
 from playbook.content_model import ContentError
+
+FIRST_VERSION = settings.PLAYBOOK_CONTENT_DIR / "2026.1"
 
 
 @pytest.fixture
 def content(tmp_path):
+    """A copy of the first published version's folder (it revises no other)."""
     root = tmp_path / "content"
-    shutil.copytree(settings.PLAYBOOK_CONTENT_DIR, root)
+    shutil.copytree(FIRST_VERSION, root)
     return root
 
 
@@ -27,9 +30,10 @@ def first_challenge(root):
     return sorted((root / "challenges").glob("*.yaml"))[0]
 
 
-def test_the_shipped_content_is_valid_and_complete():
-    playbook = read_playbook(settings.PLAYBOOK_CONTENT_DIR)
-    assert len(playbook.challenges) >= 5
+@pytest.mark.parametrize("folder", version_folders(settings.PLAYBOOK_CONTENT_DIR), ids=lambda folder: folder.name)
+def test_the_shipped_content_is_valid_and_complete(folder):
+    playbook = read_playbook(folder)
+    assert sum(1 for challenge in playbook.challenges if not challenge.is_module) == 5
     for challenge in playbook.challenges:
         assert 6 <= len(challenge.practices) <= 8, challenge.slug
         for practice in challenge.practices:
@@ -40,8 +44,8 @@ def test_the_shipped_content_is_valid_and_complete():
 
 
 def test_the_summary_line_has_the_documented_form():
-    line = read_playbook(settings.PLAYBOOK_CONTENT_DIR).summary_line()
-    assert line.startswith("playbook 2026.1: challenges=5 practices=")
+    line = read_playbook(FIRST_VERSION).summary_line()
+    assert line.startswith("playbook 2026.1: challenges=5 modules=0 practices=")
     assert " options=" in line and " guidance=" in line and " references=" in line
 
 

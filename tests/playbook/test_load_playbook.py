@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from assessments import services
-from assessments.results import build_results
+from assessments.results import build_results, scoped_practices
 from playbook.models import Challenge, PlaybookVersion, Practice
 from playbook.published import load_practices
 
@@ -22,7 +22,7 @@ def run(*args) -> str:
 @pytest.fixture
 def edited_content(tmp_path):
     root = tmp_path / "content"
-    shutil.copytree(settings.PLAYBOOK_CONTENT_DIR, root)
+    shutil.copytree(settings.PLAYBOOK_CONTENT_DIR / "2026.1", root)
     return root
 
 
@@ -40,7 +40,7 @@ def edit_manifest_and_first_practice(root, version, title):
 def test_check_prints_the_summary_line_and_loads_nothing(edited_content):
     edit_manifest_and_first_practice(edited_content, "2099.1", "Renamed")
     line = run("--check", "--path", str(edited_content))
-    assert line.startswith("playbook 2099.1: challenges=5 practices=")
+    assert line.startswith("playbook 2099.1: challenges=5 modules=0 practices=")
     assert not PlaybookVersion.objects.filter(version="2099.1").exists()
 
 
@@ -74,8 +74,12 @@ def test_malformed_content_loads_nothing_and_names_the_problem(edited_content):
 
 @pytest.mark.django_db
 def test_a_new_version_never_changes_an_existing_assessment(edited_content, playbook, team, lead):
-    assessment = services.create_assessment(team=team, user=lead, title="Before")
-    practices = load_practices(playbook)
+    """Including one with lifecycle modules: the version it was taken on keeps its questions, score, plan and scope."""
+    modules = list(playbook.challenges.filter(is_module=True).values_list("slug", flat=True)[:2])
+    assert len(modules) == 2
+    assessment = services.create_assessment(team=team, user=lead, title="Before", modules=modules)
+    practices = scoped_practices(assessment)
+    assert {p.challenge.slug for p in practices} >= set(modules)
     services.save_answers(
         assessment=assessment,
         user=lead,
@@ -89,8 +93,8 @@ def test_a_new_version_never_changes_an_existing_assessment(edited_content, play
     assessment.refresh_from_db()
     after = build_results(assessment)
     assert PlaybookVersion.objects.get(is_current=True).version == "2099.3"
-    assert assessment.playbook.version == "2026.1"
-    assert after.score == before.score
+    assert assessment.playbook == playbook and assessment.modules == modules
+    assert after.score == before.score and after.score.level is not None
     assert after.plan == before.plan
     assert [r.practice.title for c in after.challenges for r in c.rows] == [p.title for p in practices]
     # New assessments use the new version and see the new wording.
