@@ -73,8 +73,8 @@ class PracticeAnswerForm(PracticeForm):
             del self.fields["not_applicable_detail"]
         else:
             self.fields["not_applicable_reason"].choices = not_applicable_reasons(practice)
-        if not self.initial.get("to_confirm"):
-            del self.fields["confirm"]
+        # The confirm box is shown only on a suggestion; the field stays so an autosave, which knows no stored
+        # answer, still sees the tick.
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -88,7 +88,7 @@ class PracticeAnswerForm(PracticeForm):
         self.helper.layout = Layout(
             Field("level", template="includes/fields/radios.html"),
             na_fields if practice.allows_not_applicable else Div(),
-            Field("confirm", template="includes/fields/checkbox.html") if "confirm" in self.fields else Div(),
+            Field("confirm", template="includes/fields/checkbox.html") if self.initial.get("to_confirm") else Div(),
             Field("notes", template="includes/fields/text.html"),
             Field("revision", template="includes/fields/hidden.html"),
         )

@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from assessments import services
 from assessments.models import Answer, AnswerChange
+from assessments.results import scoped_practices
 from playbook.published import load_practices
 from tests.factories import PASSWORD
 
@@ -321,3 +322,73 @@ def test_no_text_field_lets_the_browser_cut_what_is_pasted(client_for, lead, tea
         assert "maxlength" not in html, url
     questionnaire = client.get(pages[0]).text
     assert 'data-max-length="2000"' in questionnaire and 'class="char-count' in questionnaire
+
+
+def critical_practice_that_may_be_not_applicable(assessment):
+    return next(p for p in scoped_practices(assessment) if p.is_critical and p.allows_not_applicable)
+
+
+def test_a_critical_practice_may_be_not_applicable_only_under_its_own_rule(assessment, lead):
+    practice = critical_practice_that_may_be_not_applicable(assessment)
+    client = signed_in(lead)
+    page = client.get(reverse("assessments:questionnaire", args=[assessment.pk, practice.challenge.slug])).text
+    card = page.split(f'id="practice-{practice.slug}"', 1)[1].split("</section>", 1)[0]
+    reasons = re.findall(r'<option value="([^"]+)"', card.split(f'name="{practice.slug}-not_applicable_reason"', 1)[1])
+    assert reasons == ["playbook_rule"]
+    assert practice.not_applicable_rule[:40] in card  # the rule is shown beside the choice
+    data = card_data(practice, "na") | {f"{practice.slug}-not_applicable_reason": "out_of_scope"}
+    refused = autosave(client, assessment, practice.challenge, practice, data)
+    assert "Select a valid choice" in refused.text and not Answer.objects.filter(assessment=assessment).exists()
+    data[f"{practice.slug}-not_applicable_reason"] = "playbook_rule"
+    autosave(client, assessment, practice.challenge, practice, data)
+    assert Answer.objects.get(assessment=assessment, practice=practice).not_applicable_reason == "playbook_rule"
+
+
+def test_an_earlier_general_reason_on_a_critical_practice_is_shown_as_needing_review(assessment, lead):
+    practice = critical_practice_that_may_be_not_applicable(assessment)
+    services.save_answers(
+        assessment=assessment,
+        user=lead,
+        answers=[services.AnswerInput(practice, None, not_applicable_reason="business_priority")],
+    )
+    client = signed_in(lead)
+    card = client.get(reverse("assessments:questionnaire", args=[assessment.pk, practice.challenge.slug])).text
+    assert "Needs review." in card and "not applicable: business priority" in card
+    results = client.get(reverse("assessments:results", args=[assessment.pk])).text
+    assert f"{practice.title} (its answer needs review)" in results
+    overview = client.get(assessment.get_absolute_url()).text
+    assert "1 answer needs review" in overview
+
+
+def test_a_carried_answer_waits_for_confirmation_and_counts_once_confirmed(assessment, challenge, practices, lead):
+    practice = practices[0]
+    Answer.objects.create(
+        assessment=assessment,
+        practice=practice,
+        to_confirm=True,
+        suggested_option=practice.options.all()[2],
+        carried_from={
+            "assessment": "Spring",
+            "version": "2026.1",
+            "answers": [{"title": "Old title", "level": 2, "statement": "The old wording of level 2."}],
+        },
+        notes="Kept evidence",
+    )
+    client = signed_in(lead)
+    page = client.get(reverse("assessments:questionnaire", args=[assessment.pk, challenge.slug])).text
+    card = page.split(f'id="practice-{practice.slug}"', 1)[1].split("</section>", 1)[0]
+    assert "To confirm." in card and "The old wording of level 2." in card
+    assert re.search(rf'<input[^>]*name="{practice.slug}-level"[^>]*value="2"[^>]*checked', card)
+    assert stored_level(assessment, practice) is None  # a suggestion is not an answer
+    data = card_data(practice, 2, seen_revision=1, seen_level="2", notes="Kept evidence", seen_notes="Kept evidence")
+    saved = autosave(client, assessment, challenge, practice, data | {f"{practice.slug}-confirm": "on"})
+    assert ">Saved<" in saved.text and "To confirm." not in saved.text
+    answer = Answer.objects.get(assessment=assessment, practice=practice)
+    assert (answer.to_confirm, answer.option.level) == (False, 2)
+
+
+def test_the_questionnaire_names_the_product_assessed(client_for, team, lead):
+    assessment = services.create_assessment(team=team, user=lead, title="Q3", subject="Card fraud scoring")
+    challenge = assessment.playbook.challenges.first()
+    page = client_for(lead).get(reverse("assessments:questionnaire", args=[assessment.pk, challenge.slug])).text
+    assert "Assessing: <strong><bdi>Card fraud scoring</bdi></strong>" in page

@@ -1,0 +1,116 @@
+"""Lifecycle modules: an assessment's scope is the five core challenges and the modules its team chose."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.exports import export_csv, export_json
+from assessments.report import render_pdf, render_report_html
+from assessments.results import build_results, scoped_practices
+from tests.factories import answer_every_practice, submitted_assessment
+from tests.pdf import pdf_text
+
+pytestmark = pytest.mark.django_db
+SITE_URL = "https://assessment.example.com"
+
+
+@pytest.fixture
+def modules(playbook):
+    return list(playbook.challenges.filter(is_module=True).order_by("order")[:2])
+
+
+def with_modules(team, lead, modules, *, title="Autumn", level=2):
+    assessment = services.create_assessment(
+        team=team, user=lead, title=title, subject="Card fraud scoring", modules=[m.slug for m in modules]
+    )
+    answer_every_practice(assessment, lead, level_for=lambda p: level)
+    return assessment
+
+
+def test_an_assessment_asks_about_the_core_and_the_chosen_modules_only(team, lead, playbook, modules):
+    assessment = with_modules(team, lead, modules)
+    challenges = {p.challenge.slug for p in scoped_practices(assessment)}
+    core = set(playbook.challenges.filter(is_module=False).values_list("slug", flat=True))
+    assert challenges == core | {m.slug for m in modules}
+    other = playbook.challenges.filter(is_module=True).exclude(pk__in=[m.pk for m in modules]).first()
+    assert not assessment.includes(other)
+
+
+def test_the_overall_level_and_the_plan_cover_the_modules_in_scope(team, lead, modules):
+    assessment = with_modules(team, lead, modules)
+    results = build_results(assessment)
+    assert [c.challenge.slug for c in results.challenges][-2:] == [m.slug for m in modules]
+    assert results.score.level == 2 and len(results.score.challenges) == 7
+    planned = {item.challenge_slug for item in results.plan}
+    assert {m.slug for m in modules} <= planned
+
+
+def test_the_pdf_and_the_exports_include_the_modules(team, lead, modules):
+    assessment = with_modules(team, lead, modules)
+    services.submit_assessment(assessment=assessment, user=lead)
+    results = build_results(assessment)
+    pdf, _ = render_pdf(render_report_html(results))
+    text = " ".join(pdf_text(pdf).split())
+    assert all(m.title in text for m in modules)
+    assert "Estimated The ML Test Score" in text
+    data = export_json(results, site_url=SITE_URL)
+    assert data["assessment"]["modules"] == [m.slug for m in modules]
+    assert [c["slug"] for c in data["challenges"] if c["module"]] == [m.slug for m in modules]
+    assert json.dumps(data)  # serialisable as it stands
+    rows = list(csv.DictReader(io.StringIO(export_csv(results, site_url=SITE_URL).lstrip("\ufeff"))))
+    assert {row["challenge"] for row in rows if row["module"] == "true"} == {m.slug for m in modules}
+
+
+def test_a_comparison_with_an_assessment_without_modules_says_what_it_left_out(client_for, team, lead, modules):
+    earlier = submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
+    later = with_modules(team, lead, modules, title="Autumn")
+    page = (
+        client_for(lead)
+        .get(reverse("assessments:compare", args=[team.pk]), {"before": earlier.pk, "after": later.pk})
+        .text
+    )
+    note = page.split('class="alert alert-info scope-note"', 1)[1].split("</div>", 1)[0]
+    assert "covers the 5 challenges and modules both assessments include" in note
+    assert "only “<bdi>Autumn</bdi>” covers them: " + ", ".join(m.title for m in modules) in note
+    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert not any(m.title in table for m in modules)
+
+
+def test_a_re_assessment_starts_with_the_previous_scope_and_product(client_for, team, lead, modules):
+    with_modules(team, lead, modules, title="Spring")
+    page = client_for(lead).get(reverse("assessments:start_assessment", args=[team.pk])).text
+    assert 'value="Card fraud scoring"' in page
+    for module in modules:
+        assert re.search(rf'<input[^>]*value="{module.slug}"[^>]*checked', page), module.slug
+    again = services.create_assessment(
+        team=team, user=lead, title="Autumn", prefill_from=team.assessments.get(title="Spring")
+    )
+    assert again.modules == [m.slug for m in modules] and again.subject == "Card fraud scoring"
+
+
+def test_a_module_outside_the_scope_has_no_questionnaire(client_for, team, lead, playbook, modules):
+    assessment = with_modules(team, lead, modules[:1])
+    outside = playbook.challenges.filter(is_module=True).exclude(slug=modules[0].slug).first()
+    url = reverse("assessments:questionnaire", args=[assessment.pk, outside.slug])
+    assert client_for(lead).get(url).status_code == 404
+
+
+def test_the_heatmap_says_not_assessed_where_a_team_did_not_choose_a_module(
+    client_for, consultant, team, lead, modules
+):
+    from tests.factories import MembershipFactory, TeamFactory
+
+    other_team = TeamFactory(organisation=team.organisation)
+    other_lead = MembershipFactory(team=other_team, role="lead").user
+    chosen = with_modules(team, lead, modules[:1])
+    services.submit_assessment(assessment=chosen, user=lead)
+    submitted_assessment(other_team, other_lead, title="Core only")
+    page = client_for(consultant).get(reverse("assessments:organisation", args=[team.organisation.slug])).text
+    assert f">{modules[0].title}</th>" in page
+    row = page.split(f">{other_team.name}</bdi></a></th>", 1)[1].split("</tr>", 1)[0]
+    assert row.count("not assessed") == 1
