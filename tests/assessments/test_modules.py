@@ -114,3 +114,21 @@ def test_the_heatmap_says_not_assessed_where_a_team_did_not_choose_a_module(
     assert f">{modules[0].title}</th>" in page
     row = page.split(f">{other_team.name}</bdi></a></th>", 1)[1].split("</tr>", 1)[0]
     assert row.count("not assessed") == 1
+
+
+def test_a_workshop_offers_the_assessments_scope_and_refuses_a_module_outside_it(
+    client_for, team, lead, playbook, modules
+):
+    from workshops.models import Workshop
+
+    assessment = with_modules(team, lead, modules[:1])
+    outside = playbook.challenges.filter(is_module=True).exclude(slug=modules[0].slug).first()
+    url = reverse("workshops:create", args=[assessment.pk])
+    client = client_for(lead)
+    page = client.get(url).text
+    assert f'value="{modules[0].slug}"' in page and f'value="{outside.slug}"' not in page
+    refused = client.post(url, {"title": "Room", "challenges": [outside.slug], "hours": 2})
+    assert refused.status_code == 200 and "is not one of the available choices" in refused.text
+    assert not Workshop.objects.filter(assessment=assessment).exists()
+    client.post(url, {"title": "Room", "challenges": [modules[0].slug], "hours": 2})
+    assert Workshop.objects.get(assessment=assessment).challenge_slugs == [modules[0].slug]

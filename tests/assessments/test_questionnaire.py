@@ -392,3 +392,15 @@ def test_the_questionnaire_names_the_product_assessed(client_for, team, lead):
     challenge = assessment.playbook.challenges.first()
     page = client_for(lead).get(reverse("assessments:questionnaire", args=[assessment.pk, challenge.slug])).text
     assert "Assessing: <strong><bdi>Card fraud scoring</bdi></strong>" in page
+
+
+def test_a_practice_about_the_organisation_says_so_on_its_card(client_for, team, lead):
+    assessment = services.create_assessment(team=team, user=lead, title="Q3", subject="Card fraud scoring")
+    wide = [p for p in scoped_practices(assessment) if p.is_organisation_wide]
+    assert wide, "2027.1 has practices about the organisation around the product"
+    practice = wide[0]
+    url = reverse("assessments:questionnaire", args=[assessment.pk, practice.challenge.slug])
+    page = client_for(lead).get(url).text
+    for card in page.split('class="card mb-3 practice-card"')[1:]:
+        slug = re.search(r'id="practice-([a-z0-9-]+)"', card).group(1)
+        assert ("Organisation-wide</span>" in card) == (slug in {p.slug for p in wide}), slug
