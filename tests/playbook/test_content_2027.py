@@ -117,3 +117,18 @@ def test_the_2027_1_playbook_has_the_modules_and_framework_coverage_it_promises(
         covered, out = coverage[framework.key]
         assert covered + out == len(framework.items), framework.key
     assert coverage["microsoft-mlops"][1] == coverage["google-mlops"][1] == 0
+
+
+def test_the_published_list_of_changes_gives_each_changed_statement_before_and_after():
+    from playbook.content_changes import describe_changes
+
+    text = describe_changes(version("2026.1"), version("2027.1"))
+    before, after = (
+        options("2026.1", "model-endpoint-access-control")[2],
+        options("2027.1", "model-endpoint-access-control")[2],
+    )
+    section = text.split("### `model-endpoint-access-control`", 1)[1].split("###", 1)[0]
+    assert f"  - before: {before}\n  - after: {after}" in section
+    assert "### `ml-tooling-exposure`: new" in text
+    committed = settings.BASE_DIR / "docs" / "playbook" / "2027.1-changes.md"
+    assert committed.read_text() == text, "regenerate with: manage.py load_playbook --changes 2027.1"

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from playbook.content_changes import describe_changes
 from playbook.content_files import read_playbook, version_folders
 from playbook.content_model import ContentError
 from playbook.services import VersionConflict, publish_playbook
@@ -17,10 +18,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="validate only; load nothing")
         parser.add_argument(
+            "--changes", metavar="VERSION", help="print, as Markdown, what VERSION changed since its previous version"
+        )
+        parser.add_argument(
             "--path", type=Path, default=None, help="one version's folder, or a folder of them (PLAYBOOK_CONTENT_DIR)"
         )
 
-    def handle(self, *args, check: bool, path: Path | None, **options):
+    def handle(self, *args, check: bool, changes: str | None, path: Path | None, **options):
         root = path or settings.PLAYBOOK_CONTENT_DIR
         try:
             contents = _oldest_first([read_playbook(folder) for folder in version_folders(root)])
@@ -28,6 +32,13 @@ class Command(BaseCommand):
             raise CommandError(f"playbook content is invalid, nothing loaded: {error}") from None
         if not contents:
             raise CommandError(f"no playbook content in {root}")
+        if changes:
+            by_version = {content.version: content for content in contents}
+            new = by_version.get(changes)
+            if new is None or new.previous_version not in by_version:
+                raise CommandError(f"{changes} is not a version in {root} that revises another one there")
+            self.stdout.write(describe_changes(by_version[new.previous_version], new), ending="")
+            return
         for content in contents:
             if check:
                 self.stdout.write("\n".join([content.summary_line(), *content.coverage_lines()]))
