@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from assessments.scoring import score_text
 from playbook.rules import TOP_LEVEL
 
 # Colours: text #212529, grid #ced4da, values #0b5ed7, targets #495057 (written out in the markup below).
@@ -58,10 +59,6 @@ def _num(x: float) -> str:
 
 def _points(points: Sequence[tuple[float, float]]) -> str:
     return " ".join(f"{_num(x)},{_num(y)}" for x, y in points)
-
-
-def _level_text(value: float) -> str:
-    return f"{round(value, 1):g}"
 
 
 def _polar(cx: float, cy: float, distance: float, angle: float) -> tuple[float, float]:
@@ -195,7 +192,7 @@ def radar_svg(
 
 
 def _describe_axis(axis: RadarAxis, max_level: int) -> str:
-    value = "not enough answers" if axis.value is None else f"{_level_text(axis.value)} of {max_level}"
+    value = "not enough answers" if axis.value is None else f"{score_text(axis.value)} of {max_level}"
     target = "" if axis.target is None else f", target {axis.target}"
     return f"{axis.label}: {value}{target}"
 
@@ -206,8 +203,8 @@ def _describe_series(series: TrendSeries, labels: Sequence[str]) -> str:
         return f"{series.name}: no levels."
     (first_label, first), (last_label, last) = known[0], known[-1]
     if len(known) == 1:
-        return f"{series.name}: {_level_text(first)} ({first_label})."
-    return f"{series.name}: from {_level_text(first)} ({first_label}) to {_level_text(last)} ({last_label})."
+        return f"{series.name}: {score_text(first)} ({first_label})."
+    return f"{series.name}: from {score_text(first)} ({first_label}) to {score_text(last)} ({last_label})."
 
 
 def _series(
@@ -233,7 +230,7 @@ def _series(
         "",
         '<circle cx="{}" cy="{}" r="3.5" fill="{}"><title>{}, {}: {}</title></circle>',
         (
-            (_num(x), _num(y_at(value)), colour, series.name, label, _level_text(value))
+            (_num(x), _num(y_at(value)), colour, series.name, label, score_text(value))
             for x, label, value in zip(xs, labels, series.values, strict=True)
             if value is not None
         ),

@@ -36,11 +36,22 @@ unanswered, the challenge would have no level at all.
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from playbook.rules import ScoringRules
 
 # Scores are compared after rounding so that 2.9999999 from float sums stays 3.0.
 SCORE_DECIMALS = 6
+
+
+def score_text(score: float) -> str:
+    """A score as people read it: one decimal, rounded down, so 2.96 reads 2.9 and never 3.0 beside level 2."""
+    return str(Decimal(str(score)).quantize(Decimal("0.1"), rounding=ROUND_FLOOR))
+
+
+def shortfall_text(gap: float) -> str:
+    """A shortfall to the next level: one decimal, rounded up, so the shown score plus it reaches the level."""
+    return str(Decimal(str(gap)).quantize(Decimal("0.1"), rounding=ROUND_CEILING))
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,9 @@
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-
 from django import template
 
 from assessments.charts import RadarAxis, radar_svg
 from assessments.models import NotApplicableReason, isolated, person_name
 from assessments.planning import Horizon
+from assessments.scoring import score_text, shortfall_text
 
 register = template.Library()
 
@@ -23,14 +22,12 @@ def level_label(playbook, level: int | None) -> str:
 
 @register.filter
 def score_display(score: float | None) -> str:
-    """One decimal, rounded down: a score of 2.96 reads 2.9, never a 3.0 beside level 2."""
-    return "–" if score is None else str(Decimal(str(score)).quantize(Decimal("0.1"), rounding=ROUND_FLOOR))
+    return "–" if score is None else score_text(score)
 
 
 @register.filter
 def shortfall_display(gap: float) -> str:
-    """One decimal, rounded up, so the displayed score plus the shortfall reaches the next level."""
-    return str(Decimal(str(gap)).quantize(Decimal("0.1"), rounding=ROUND_CEILING))
+    return shortfall_text(gap)
 
 
 @register.simple_tag

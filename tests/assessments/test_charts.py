@@ -161,7 +161,7 @@ def test_the_description_gives_every_axis_in_words():
     desc = parse(radar_svg(axes)).find(f"{NS}desc").text
     assert "User engagement: 1.9 of 4" in desc
     assert "Notebooks: not enough answers" in desc
-    assert "Security: 3 of 4, target 4" in desc
+    assert "Security: 3.0 of 4, target 4" in desc  # read the way the table beside it reads
 
 
 def test_the_targets_polygon_is_dashed_when_a_target_is_given():
@@ -203,8 +203,8 @@ def test_a_higher_level_is_drawn_higher_up():
 def test_the_trend_description_mentions_each_series():
     series = [TrendSeries("Team A", (1, 2, None, 3, None)), TrendSeries("Team B", (None, None, 2, None, None))]
     desc = parse(trend_svg(series, DATES)).find(f"{NS}desc").text
-    assert "Team A: from 1 (2024-01) to 3 (2024-10)." in desc
-    assert "Team B: 2 (2024-07)." in desc
+    assert "Team A: from 1.0 (2024-01) to 3.0 (2024-10)." in desc
+    assert "Team B: 2.0 (2024-07)." in desc
 
 
 def test_the_legend_names_each_series():
@@ -230,3 +230,9 @@ def test_an_empty_trend_still_has_its_title():
 def test_a_series_with_the_wrong_number_of_values_is_an_error():
     with pytest.raises(ValueError, match="2 values for 3 labels"):
         trend_svg([TrendSeries("Team A", (1, 2))], ["a", "b", "c"])
+
+
+def test_a_chart_never_reads_a_score_as_rounded_up_past_its_level():
+    svg = radar_svg([RadarAxis("A", 2.96, None), RadarAxis("B", 1.0, None), RadarAxis("C", 0.0, None)])
+    description = svg.split("<desc", 1)[1].split("</desc>", 1)[0]
+    assert "A: 2.9 of 4" in description and "3.0" not in description

@@ -279,3 +279,13 @@ def test_every_list_names_an_assessments_dates_the_same_way(client_for, team, le
     history = client.get(reverse("assessments:history", args=[team.pk])).text
     assert "\u2068Spring\u2069 (submitted 5 Sep 2026)" in history and "\u2068Autumn\u2069 (started" in history
     assert "5 Sep 2026" in history.split("<svg", 1)[1].split("</svg>", 1)[0]  # the trend's point is its submission
+
+
+def test_the_radar_draws_a_capped_challenge_at_its_cap_not_at_its_average(client_for, team, lead):
+    assessment = submitted_assessment(team, lead, title="Capped", level_for=lambda p: 1 if p.is_critical else 4)
+    results = build_results(assessment)
+    capped = next(c for c in results.challenges if c.score.is_capped)
+    assert capped.score.score > 2  # the average alone would draw it above a target of 2
+    page = client_for(lead).get(reverse("assessments:results", args=[assessment.pk])).text
+    description = re.search(r'<desc id="radar-desc">(.*?)</desc>', page, re.S).group(1)
+    assert f"{capped.challenge.title}: 1.0 of 4" in description
