@@ -142,7 +142,9 @@ def _read_references(root: Path) -> dict[str, ReferenceContent]:
 def _clauses(statement: str) -> set[str]:
     """The clauses of a level statement, normalised: split at sentence ends, semicolons and commas."""
     parts = re.split(r"[.;:,]\s+|[.;]$", statement.lower())
-    return {" ".join(part.split()) for part in parts if len(part.split()) >= 4}
+    # "..., and X" and "X, ..." state the same requirement.
+    parts = [re.sub(r"^(and|but|or|then|so)\s+", "", " ".join(part.split())) for part in parts]
+    return {part for part in parts if len(part.split()) >= 4}
 
 
 def _read_origin(reader: _Reader) -> Origin:

@@ -127,3 +127,14 @@ def test_an_option_with_a_vague_degree_is_refused(content):
     edit(first_challenge(content), lambda d: d["practices"][0]["options"].update({2: "Users are mostly involved."}))
     with pytest.raises(ContentError, match="option 2 uses the vague degree 'mostly'"):
         read_playbook(content)
+
+
+def test_a_level_that_repeats_a_clause_of_the_level_below_is_refused(content):
+    def repeat(data):
+        options = data["practices"][0]["options"]
+        options[3] = f"Every release is reviewed by a named user, and {options[3][0].lower()}{options[3][1:]}"
+        options[2] = f"{options[2].rstrip('.')}, and every release is reviewed by a named user."
+
+    edit(first_challenge(content), repeat)
+    with pytest.raises(ContentError, match="options 2 and 3 both say 'every release is reviewed by a named user'"):
+        read_playbook(content)
