@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 # SITE_URL makes the links in PDFs and exports point at this server.
 RUN_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3 SECRET_KEY="$$(cat var/secret-key)" SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: install install-dev browser run test bench lint clean
+.PHONY: install install-dev browser run demo-code test bench lint clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13 or python3.12 on PATH)."; exit 1; }
@@ -44,11 +44,16 @@ run: install
 	@echo
 	@echo "  MLOps Maturity Assessment: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo logins (password: demo): lead, member, viewer, consultant, other-lead"
+	@echo "  The consultant also needs a second-factor code: run 'make demo-code' for the current one."
 	@echo "  PDF reports render on a background worker started alongside the web server."
 	@echo
 	@trap 'kill 0' EXIT; \
 	$(RUN_ENV) $(BIN)/python manage.py db_worker --no-startup-delay --interval 0.5 & \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The demo consultant's authenticator code, for the second step of logging in as `consultant`.
+demo-code: install
+	@$(RUN_ENV) $(BIN)/python manage.py demo_code
 
 # Browser tests drive Debian's Chromium; Playwright cannot download a browser here.
 browser:

@@ -17,6 +17,8 @@ from django.utils import timezone
 from assessments import services, tracking
 from assessments.models import ActionStatus, Assessment, Membership, NotApplicableReason, Organisation, Role, Team
 from assessments.results import build_results, scoped_practices
+from identity.services import activate_totp
+from identity.totp import DEMO_TOTP_SECRET
 from playbook.models import PlaybookVersion
 from playbook.published import load_practices
 
@@ -49,7 +51,10 @@ def load_demo() -> bool:
     Membership.objects.create(team=fraud, user=_user("member"), role=Role.MEMBER)
     Membership.objects.create(team=fraud, user=_user("viewer"), role=Role.VIEWER)
     Membership.objects.create(team=pricing, user=_user("other-lead"), role=Role.LEAD)
-    organisation.consultants.add(_user("consultant", is_staff=True))
+    consultant = _user("consultant", is_staff=True)
+    # Staff need a second factor; the demo's is a fixed secret so `manage.py demo_code` can show its code.
+    activate_totp(user=consultant, secret=DEMO_TOTP_SECRET)
+    organisation.consultants.add(consultant)
 
     current = PlaybookVersion.objects.get(is_current=True)
     earlier = current.previous or current

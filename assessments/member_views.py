@@ -135,7 +135,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 )
             except membership.InvitationInvalid as error:
                 messages.error(request, str(error))
-                return redirect("assessments:home" if signed_in else "login")
+                return redirect("assessments:home" if signed_in else "account_login")
             if not signed_in:
                 login(request, joined.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {invitation.team.name}.")

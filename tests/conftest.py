@@ -13,6 +13,8 @@ from hypothesis import settings as hypothesis_settings
 from pytest_django.plugin import blocking_manager_key
 
 from assessments.models import Role
+from identity.services import activate_totp
+from identity.totp import DEMO_TOTP_SECRET
 from playbook.models import PlaybookVersion
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
 
@@ -150,7 +152,9 @@ def viewer(team):
 
 @pytest.fixture
 def consultant(team):
+    """A staff facilitator of the team's organisation, with the second factor staff need to see any team."""
     user = UserFactory(is_staff=True)
+    activate_totp(user=user, secret=DEMO_TOTP_SECRET)
     team.organisation.consultants.add(user)
     return user
 

@@ -8,10 +8,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 RENDER_PAGES = """
+from django.core.management import call_command
+from io import StringIO
 from django.test import Client
 from assessments.models import Assessment
 client = Client()
-assert client.post("/accounts/login/", {"username": "lead", "password": "demo"}).status_code == 302
+assert client.post("/accounts/login/", {"login": "lead", "password": "demo"}).status_code == 302
+# The demo consultant is staff: after the password, the code `make demo-code` prints.
+consultant = Client()
+second_step = consultant.post("/accounts/login/", {"login": "consultant", "password": "demo"})
+assert second_step.url == "/accounts/2fa/authenticate/", second_step
+code = StringIO()
+call_command("demo_code", stdout=code)
+assert consultant.post(second_step.url, {"code": code.getvalue().strip()}).status_code == 302
+heatmap = consultant.get("/organisations/acme-analytics/")
+print("/organisations/acme-analytics/", heatmap.status_code, heatmap["Content-Type"].split(";")[0])
 pages = ["/", "/playbook/"]
 for a in Assessment.objects.filter(team__slug="fraud-detection"):
     pages += [f"/assessments/{a.pk}/", f"/assessments/{a.pk}/results/", f"/assessments/{a.pk}/report.pdf"]
@@ -48,7 +59,7 @@ def test_a_fresh_sqlite_database_gets_the_playbook_and_demo_data_and_serves_page
         return {page: (status, kind) for page, status, kind in (line.split() for line in lines if line.strip())}
 
     first = render_pages()
-    assert len(first) == 11  # home, playbook, and three pages of each of the three demo assessments
+    assert len(first) == 12  # home, playbook, three pages of each demo assessment, the consultant's heatmap
     pdfs = [page for page in first if page.endswith(".pdf")]
     assert {first[page] for page in first if page not in pdfs} == {("200", "text/html")}
     # PDFs are queued for the background worker: a progress page first, the PDF once the worker ran.

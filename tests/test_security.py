@@ -107,7 +107,7 @@ def test_pages_opened_by_a_token_without_signing_in_are_never_cached(team, lead)
         reverse("assessments:shared_results", args=[sharing.share_token(shared)]),
         reverse("assessments:accept_invitation", args=[invitation.token]),
         reverse("workshops:join_code", args=[workshop.join_code]),
-        reverse("login"),
+        reverse("account_login"),
         "/healthz",
     ]:
         assert "no-store" in Client().get(url)["Cache-Control"], url
@@ -115,33 +115,66 @@ def test_pages_opened_by_a_token_without_signing_in_are_never_cached(team, lead)
 
 def test_logging_out_needs_a_post(client_for, lead):
     client = client_for(lead)
-    assert client.get(reverse("logout")).status_code == 405
-    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("account_logout")).status_code == 200  # a page asking to confirm, no more
+    assert client.get(reverse("assessments:home")).status_code == 200
+    assert client.post(reverse("account_logout")).status_code == 302
     assert client.get(reverse("assessments:home")).status_code == 302
 
 
-def test_repeated_failed_logins_lock_the_username_and_address_then_cool_off(settings, lead):
+def _log_in(address: str, username: str, password: str, **headers):
+    return Client(REMOTE_ADDR=address, **headers).post(
+        reverse("account_login"), {"login": username, "password": password}
+    )
+
+
+@pytest.fixture
+def throttled(settings):
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 3
     settings.AXES_COOLOFF_TIME = timedelta(seconds=1)
-    client = Client()
-    url = reverse("login")
-    for _ in range(2):
-        page = client.post(url, {"username": lead.username, "password": "wrong"})
-        assert "Please enter a correct username and password" in page.text
-        assert f'value="{lead.username}"' in page.text
-    assert client.post(url, {"username": lead.username, "password": "wrong"}).status_code == 429
-    locked = client.post(url, {"username": lead.username, "password": PASSWORD})
+
+
+def test_one_username_guessed_from_many_addresses_is_paused_for_every_address(throttled, lead):
+    for address in ("198.51.100.1", "198.51.100.2"):
+        page = _log_in(address, lead.username, "wrong")
+        assert "not correct" in page.text and f'value="{lead.username}"' in page.text
+    assert _log_in("198.51.100.3", lead.username, "wrong").status_code == 429
+    locked = _log_in("198.51.100.4", lead.username, PASSWORD)
     assert locked.status_code == 429 and "Too many failed log-in attempts" in locked.text
-    # Another username from the same address is not locked.
-    assert client.post(url, {"username": "someone-else", "password": "x"}).status_code == 200
     time.sleep(1.2)
-    assert client.post(url, {"username": lead.username, "password": PASSWORD}).status_code == 302
+    assert _log_in("198.51.100.4", lead.username, PASSWORD).status_code == 302
+
+
+def test_one_address_trying_many_usernames_is_paused(throttled, lead, member):
+    for username in ("alice", "bob"):
+        assert _log_in("203.0.113.7", username, "wrong").status_code == 200
+    assert _log_in("203.0.113.7", member.username, "wrong").status_code == 429
+    assert _log_in("203.0.113.7", lead.username, PASSWORD).status_code == 429
+    # Someone else, elsewhere, is not affected.
+    assert _log_in("203.0.113.8", lead.username, PASSWORD).status_code == 302
+
+
+def test_behind_a_trusted_proxy_failures_count_against_the_client_it_names(throttled, settings, lead, member):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    # Whatever a client writes into X-Forwarded-For itself, the proxy appends the address it heard from.
+    for username in ("alice", "bob", "carol"):
+        _log_in(proxy, username, "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{len(username)}, 198.51.100.9")
+    assert _log_in(proxy, lead.username, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 429
+    # Everyone else behind the same proxy still logs in.
+    assert _log_in(proxy, member.username, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 302
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(throttled, lead):
+    for n in range(3):
+        _log_in("198.51.100.20", f"user{n}", "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+    assert _log_in("198.51.100.20", lead.username, PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.99").status_code == 429
 
 
 def test_the_default_throttle_cools_off_instead_of_locking_forever(settings):
     assert timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
-    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    # Counted per username and, separately, per address: neither a username nor an address escapes the count.
+    assert settings.AXES_LOCKOUT_PARAMETERS == ["username", "ip_address"] and settings.AXES_FAILURE_LIMIT == 10
     assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
 
 

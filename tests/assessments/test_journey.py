@@ -25,7 +25,7 @@ def answer_post_data(practices, level_for):
 
 
 def test_a_lead_answers_every_challenge_submits_and_downloads_the_report(client, team, lead, playbook):
-    response = client.post(reverse("login"), {"username": lead.username, "password": PASSWORD}, follow=True)
+    response = client.post(reverse("account_login"), {"login": lead.username, "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("assessments:home")
     assert f'href="{team.get_absolute_url()}"' in response.text
 

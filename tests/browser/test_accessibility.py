@@ -62,6 +62,7 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
         "join": "/join/",
         "shared results": f"/shared/{w['share']}/",
         "invitation": f"/invitations/{w['invitation']}/",
+        "password reset": "/accounts/password/reset/",
     }
     team, draft, empty, submitted = w["team"].pk, w["draft"].pk, w["empty"].pk, w["submitted"].pk
     # Each main page in each of its states: draft, submitted, with results and without.
@@ -87,6 +88,9 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
         "workshop board": f"/workshops/{w['workshop'].pk}/",
         "close workshop": f"/workshops/{w['workshop'].pk}/close/",
         "projector": f"/workshops/{w['workshop'].pk}/projector/",
+        "your account": "/account/",
+        "change password": "/accounts/password/change/",
+        "second factor": "/accounts/2fa/",
     }
     as_viewer = {
         "team dashboard (viewer)": f"/teams/{team}/",

@@ -173,7 +173,7 @@ def test_a_guest_can_reach_nothing_but_their_own_ballot(guest_client, workshop, 
         reverse("workshops:projector", args=[workshop.pk]),
     ]:
         response = guest_client.get(url)
-        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+        assert response.status_code == 302 and response.url.startswith(reverse("account_login")), url
 
 
 def test_nobody_sees_who_voted_what(client_for, lead, guest_client, workshop, assessment):

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from assessments.models import Membership
+from identity.models import SignInRule
+from identity.rules import Rule, groups_from_claims, roles_to_grant
+
+
+@transaction.atomic
+def apply_sign_in_rules(*, user: AbstractBaseUser, claims: dict) -> dict[int, str]:
+    """Give the person the team roles the sign-in rules grant them; returns team id -> role granted."""
+    email = claims.get("email") or user.email or ""
+    groups = groups_from_claims(claims, settings.OIDC_GROUPS_CLAIM)
+    rules = [Rule(r.team_id, r.email_domain, r.group, r.role) for r in SignInRule.objects.all()]
+    held = dict(Membership.objects.filter(user=user).values_list("team_id", "role"))
+    granted = roles_to_grant(rules, email=email, groups=groups, held=held)
+    for team_id, role in granted.items():
+        Membership.objects.update_or_create(team_id=team_id, user=user, defaults={"role": role})
+    return granted
+
+
+def activate_totp(*, user: AbstractBaseUser, secret: str) -> None:
+    """Give a local account an authenticator (the demo's consultant, and tests): the same record allauth makes
+    when someone scans the code on the second-factor page."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
