@@ -10,7 +10,7 @@ urlpatterns = [
     path("", include("workshops.urls")),
     path("playbook/", include("playbook.urls")),
     path("accounts/", include("allauth.urls")),
-    path("account/", include("identity.page_urls")),
+    path("", include("identity.page_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("session/", session_status, name="session"),

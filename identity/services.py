@@ -26,3 +26,15 @@ def activate_totp(*, user: AbstractBaseUser, secret: str) -> None:
     from allauth.mfa.totp.internal.auth import TOTP
 
     TOTP.activate(user, secret)
+
+
+class RuleExists(Exception):
+    """The team already has a rule for that domain or group."""
+
+
+@transaction.atomic
+def add_sign_in_rule(*, team, matches: str, value: str, role: str) -> SignInRule:
+    fields = {"email_domain": value, "group": ""} if matches == "email_domain" else {"email_domain": "", "group": value}
+    if SignInRule.objects.filter(team=team, **fields).exists():
+        raise RuleExists()
+    return SignInRule.objects.create(team=team, role=role, **fields)

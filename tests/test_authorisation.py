@@ -18,6 +18,7 @@ from assessments.access import CAPABILITIES, CONSULTANT, Capability
 from assessments.models import Organisation, Role
 from assessments.report_queue import request_report
 from assessments.results import build_results
+from identity.models import SignInRule
 from identity.services import activate_totp
 from identity.totp import DEMO_TOTP_SECRET
 from playbook.models import PlaybookVersion
@@ -77,6 +78,8 @@ ROUTES: dict[str, list[Check]] = {
     "company_login": [Check("get", PUBLIC, 404)],  # no company provider configured in this world
     "company_callback": [Check("get", PUBLIC, 404)],
     "identity:account": [Check("get", "login", 200)],
+    "identity:sign_in_rules": [Check("get", CONSULTANT, 200), Check("post", CONSULTANT, 302)],
+    "identity:remove_sign_in_rule": [Check("post", CONSULTANT, 302)],
     "playbook:index": [Check("get", PUBLIC, 200)],
     "playbook:version": [Check("get", PUBLIC, 200)],
     "playbook:challenge": [Check("get", PUBLIC, 200)],
@@ -150,6 +153,8 @@ ARGS = {
     "account_confirm_email": lambda w: ["not-a-key"],
     "company_login": lambda w: ["company"],
     "company_callback": lambda w: ["company"],
+    "identity:sign_in_rules": lambda w: [w.team.organisation.slug],
+    "identity:remove_sign_in_rule": lambda w: [w.team.organisation.slug, w.sign_in_rule.pk],
     "assessments:organisation": lambda w: [w.team.organisation.slug],
     "workshops:create": lambda w: [w.assessment.pk],
     "workshops:facilitate": lambda w: [w.workshop.pk],
@@ -166,6 +171,12 @@ NO_ARGS = {"assessments:home", "session"}
 DATA = {
     ("assessments:start_assessment", "post"): {"title": "New", "subject": "Card fraud scoring"},
     ("account_reset_password", "post"): {"email": "nobody@example.com"},
+    ("identity:sign_in_rules", "post"): lambda w: {
+        "team": w.team.pk,
+        "matches": "group",
+        "value": "data-science",
+        "role": "viewer",
+    },
     ("assessments:members", "post"): {"add": "", "username": "", "role": "member"},
     ("assessments:update_action", "post"): lambda w: {f"action-{w.action.pk}-status": "doing"},
     ("assessments:share_create", "post"): {"label": "Board", "days": 7},
@@ -224,6 +235,7 @@ class World:
     removable: object
     share_link: object
     workshop: object
+    sign_in_rule: object
 
 
 def _world(team, lead, playbook) -> World:
@@ -247,6 +259,7 @@ def _world(team, lead, playbook) -> World:
         workshop=workshop_services.create_workshop(
             assessment=assessment, user=lead, title="Room", challenge_slugs=[challenge.slug], hours=1
         ),
+        sign_in_rule=SignInRule.objects.create(team=team, email_domain="example.com", role=Role.VIEWER),
     )
 
 
