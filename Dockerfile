@@ -23,4 +23,5 @@ USER app
 EXPOSE 8000
 # gunicorn reads its worker count from WEB_CONCURRENCY.
 ENV WEB_CONCURRENCY=3
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--threads", "2", "--access-logfile", "-"]
+# gunicorn.conf.py (read from /app) binds 0.0.0.0:8000 and sends its access log through the app's redaction.
+CMD ["gunicorn", "config.wsgi"]

@@ -137,6 +137,9 @@ def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[None]:
     """gunicorn serving the app on 127.0.0.1:`port` until the block ends, however it ends."""
     command = [
         *(sys.executable, "-m", "gunicorn", "config.wsgi"),
+        # Not ./gunicorn.conf.py: the benchmark measures the app, not the writing of an access-log line per request
+        # (tests/test_access_log.py checks the production logging).
+        *("--config", "/dev/null"),
         *("--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", str(THREADS_PER_WORKER)),
         *("--access-logfile", "/dev/null"),
     ]

@@ -1,0 +1,13 @@
+"""gunicorn's settings, read from the working directory (the container's /app) whatever command starts it.
+
+Logs go through the app's JSON logging and its redaction of tokens in URLs (config/logging.py).
+"""
+
+import os
+
+from config.logging import gunicorn_logging
+
+bind = "0.0.0.0:8000"  # a --bind on the command line wins
+threads = 2
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+logconfig_dict = gunicorn_logging(os.environ.get("LOG_LEVEL", "INFO"))
