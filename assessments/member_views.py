@@ -15,6 +15,7 @@ from assessments import access, membership
 from assessments.access import Capability
 from assessments.forms import InvitationForm, MemberForm
 from assessments.models import Invitation, Membership, Role
+from config.site import absolute_url
 
 
 def _member_added_message(added: membership.MemberAdded, team) -> str:
@@ -51,7 +52,7 @@ def _invite(request: HttpRequest, team, form: InvitationForm) -> bool:
     except membership.AlreadyMember as error:
         form.add_error("email", f"{email} belongs to {error.username}, who is already in {team.name}.")
         return False
-    link = request.build_absolute_uri(reverse("assessments:accept_invitation", args=[invitation.token]))
+    link = absolute_url(reverse("assessments:accept_invitation", args=[invitation.token]))
     membership.send_invitation(invitation=invitation, link=link)
     sent = "sent again" if resending else "sent"
     until = date_format(localtime(invitation.expires_at), "j M Y")

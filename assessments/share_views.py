@@ -13,11 +13,12 @@ from assessments.forms import ShareLinkForm
 from assessments.models import Assessment, ShareLink
 from assessments.results import build_results
 from assessments.views import report_response
+from config.site import absolute_url
 
 
 def _link_rows(request: HttpRequest, assessment: Assessment) -> list[tuple[ShareLink, str]]:
     return [
-        (link, request.build_absolute_uri(reverse("assessments:shared_results", args=[sharing.share_token(link)])))
+        (link, absolute_url(reverse("assessments:shared_results", args=[sharing.share_token(link)])))
         for link in assessment.share_links.all()
     ]
 

@@ -27,6 +27,7 @@ from assessments.results import (
     load_progress,
     scoped_practices,
 )
+from config.site import absolute_url
 from playbook.models import Practice
 from playbook.published import load_practices
 
@@ -61,7 +62,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     share_links = []
     if team_access.can_manage:
         share_links = [
-            (link, request.build_absolute_uri(reverse("assessments:shared_results", args=[sharing.share_token(link)])))
+            (link, absolute_url(reverse("assessments:shared_results", args=[sharing.share_token(link)])))
             for link in assessment.share_links.all()
         ]
     return render(

@@ -35,6 +35,18 @@ class RequestIdMiddleware:
         return response
 
 
+class PermissionsPolicyMiddleware:
+    """Sends PERMISSIONS_POLICY with every response (Django's SecurityMiddleware has no setting for it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class NoStoreMiddleware:
     """The one place that decides caching: nothing is stored by browsers or proxies, so team data, share-link and
     workshop pages never linger, unless a view sets its own caching (the playbook's guidance) for a visitor who

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config.views import healthz, session_status
+from config.views import healthz, security_txt, session_status
 
 handler500 = "config.views.server_error"
 
@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("identity.page_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
     path("session/", session_status, name="session"),
 ]

@@ -1,11 +1,14 @@
 import sys
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from config.site import absolute_url
 from config.tasks import oldest_task_wait
 
 
@@ -49,3 +52,15 @@ def session_status(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"username": request.user.get_username(), "expires_at": request.session.get_expiry_date().isoformat()}
     )
+
+
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability. It expires after a year, so it is written fresh on each request."""
+    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: en",
+        f"Canonical: {absolute_url(request.path)}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -43,6 +43,7 @@ class Check:
 
 ROUTES: dict[str, list[Check]] = {
     "healthz": [Check("get", PUBLIC, 200)],
+    "security_txt": [Check("get", PUBLIC, 200)],
     # Signing in and the account pages (django-allauth's views, in our templates): signed-in users are sent home
     # from the entrance pages; everything about an account needs that account signed in.
     "account_login": [Check("get", PUBLIC, 200, signed_in=302)],

@@ -3,10 +3,11 @@
 import json
 import logging
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.core import mail
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -262,3 +263,40 @@ def test_every_page_has_a_short_plain_title(client_for, lead, assessment, playbo
     for url in pages(assessment, playbook):
         title = client.get(url).text.split("<title>", 1)[1].split("</title>", 1)[0]
         assert title.endswith("· MLOps Maturity") and "<" not in title and len(title) < 120, (url, title)
+
+
+def test_every_response_switches_off_browser_features_the_app_never_uses(client):
+    policy = client.get(reverse("account_login"))["Permissions-Policy"]
+    assert "camera=()" in policy and "microphone=()" in policy and "geolocation=()" in policy
+
+
+def test_security_txt_says_where_to_report_and_has_not_expired(client, settings):
+    settings.SECURITY_CONTACT = "mailto:security@example.com"
+    settings.SITE_URL = "https://assessment.example.com"
+    response = client.get("/.well-known/security.txt")
+    fields = dict(line.split(": ", 1) for line in response.text.splitlines())
+    assert response["Content-Type"].startswith("text/plain") and fields["Contact"] == "mailto:security@example.com"
+    expires = datetime.fromisoformat(fields["Expires"])
+    assert timedelta(days=300) < expires - datetime.now(UTC) <= timedelta(days=366)
+    assert fields["Canonical"] == "https://assessment.example.com/.well-known/security.txt"
+
+
+def test_links_handed_out_use_site_url_not_the_hosts_header(client_for, settings, lead, team):
+    submitted = submitted_assessment(team, lead)
+    settings.SITE_URL = "https://assessment.example.com"
+    settings.ALLOWED_HOSTS = ["testserver", "internal-name.local"]
+    client = client_for(lead)
+    client.post(
+        reverse("assessments:members", args=[team.pk]),
+        {"invite": "", "email": "new@example.com", "role": "member"},
+        HTTP_HOST="internal-name.local",
+    )
+    [email] = mail.outbox
+    assert "https://assessment.example.com/invitations/" in email.body and "internal-name" not in email.body
+    client.post(
+        reverse("assessments:share_create", args=[submitted.pk]),
+        {"label": "Board", "days": 7},
+        HTTP_HOST="internal-name.local",
+    )
+    page = client.get(reverse("assessments:share_create", args=[submitted.pk]), HTTP_HOST="internal-name.local")
+    assert "https://assessment.example.com/shared/" in page.text and "internal-name.local/shared" not in page.text

@@ -43,6 +43,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+def test_production_refuses_the_placeholder_secret_key_of_the_example_file():
+    example = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines() if "=" in line)
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": example["SECRET_KEY"]})
+    assert result.returncode != 0 and "SECRET_KEY is the placeholder from .env.example" in result.stderr
+
+
 def test_a_malformed_boolean_setting_is_an_error_not_a_guess():
     result = manage("check", **{**PRODUCTION, "SECURE_SSL_REDIRECT": "perhaps"})
     assert result.returncode != 0

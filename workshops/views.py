@@ -21,6 +21,7 @@ from assessments import access
 from assessments.access import Capability
 from assessments.answering import choice_of
 from assessments.results import load_answers
+from config.site import absolute_url
 from workshops import services
 from workshops.board import load_board, workshop_practices
 from workshops.forms import DecisionForm, JoinForm, VoteForm, WorkshopForm, decision_initial
@@ -94,17 +95,21 @@ def _board_context(workshop: Workshop, *, with_forms: bool, bound: DecisionForm 
     }
 
 
-def _qr(request: HttpRequest, workshop: Workshop, **options) -> dict:
+def _qr(workshop: Workshop, **options) -> dict:
     """The join link and its QR code, only while people can still join."""
     if not workshop.is_open:
         return {}
-    join_url = request.build_absolute_uri(reverse("workshops:join_code", args=[workshop.join_code]))
-    return {"join_url": join_url, "qr": segno.make(join_url, error="m").svg_inline(omitsize=True, **options)}
+    join_url = absolute_url(reverse("workshops:join_code", args=[workshop.join_code]))
+    return {
+        "join_url": join_url,
+        "join_page": absolute_url(reverse("workshops:join")),
+        "qr": segno.make(join_url, error="m").svg_inline(omitsize=True, **options),
+    }
 
 
 def _board_page(request: HttpRequest, workshop: Workshop, *, bound: DecisionForm | None = None) -> HttpResponse:
     context = _board_context(workshop, with_forms=True, bound=bound)
-    context |= _qr(request, workshop, scale=6, title=f"Join code {workshop.join_code}")
+    context |= _qr(workshop, scale=6, title=f"Join code {workshop.join_code}")
     context["recorded"] = request.GET.get("recorded", "")
     context["replaced"] = request.GET.get("replaced", "")
     return render(request, "workshops/facilitate.html", context, status=400 if bound is not None else 200)
@@ -131,7 +136,7 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
     context["current"] = current
     if request.htmx:
         return render(request, "workshops/projector.html#now-showing", context)
-    context |= _qr(request, workshop, scale=8, title="Scan to join")
+    context |= _qr(workshop, scale=8, title="Scan to join")
     return render(request, "workshops/projector.html", context)
 
 
