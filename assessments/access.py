@@ -84,6 +84,15 @@ def visible_assessments(user: AbstractBaseUser) -> QuerySet[Assessment]:
     return _annotate_access(Assessment.objects.select_related("team__organisation", "playbook"), user, "team")
 
 
+def access_to_assessment(user: AbstractBaseUser, assessment_id: int) -> TeamAccess | None:
+    """The user's access to an assessment, or None without raising: for pages that offer something else to
+    people outside the team (a workshop's guests)."""
+    if not user.is_authenticated:
+        return None
+    assessment = visible_assessments(user).filter(pk=assessment_id).first()
+    return access_to(assessment) if assessment is not None else None
+
+
 def require(user: AbstractBaseUser, access: TeamAccess, capability: Capability, what: str = "this") -> None:
     """Refuse (403) a capability the user's role lacks, on a team or assessment already fetched through here."""
     if not access.allows(capability):

@@ -72,7 +72,9 @@ def board_with_ballots(*, assessment: Assessment, playbook: PlaybookVersion, use
     )
     practices = workshop_practices(workshop)
     for number in range(BOARD_GUESTS):
-        guest = workshop_services.join_as_guest(workshop=workshop, display_name=f"Guest {number}")
+        guest = workshop_services.join_as_guest(
+            workshop=workshop, display_name=f"Guest {number}", address=f"198.51.100.{number % 250}"
+        )
         for practice in practices:
             workshop_services.cast_ballot(
                 participant=guest, practice=practice, level=(number + practice.order) % 5, not_applicable=False

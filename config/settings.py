@@ -287,6 +287,11 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 TASK_QUEUE_MAX_WAIT_SECONDS = env_int("TASK_QUEUE_MAX_WAIT_SECONDS", 60)
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 300)
 
+# Workshops: guests who may join from one address, and join codes that may lead nowhere (unknown or ended)
+# from one address, in ten minutes. A room behind one office network shares an address, hence the room size.
+WORKSHOP_GUEST_JOINS_PER_ADDRESS = env_int("WORKSHOP_GUEST_JOINS_PER_ADDRESS", 60)
+WORKSHOP_CODE_ATTEMPTS_PER_ADDRESS = env_int("WORKSHOP_CODE_ATTEMPTS_PER_ADDRESS", 20)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -29,7 +29,8 @@ from workshops import services as workshop_services
 
 PUBLIC = "public"
 ADMIN = "staff"
-TEAM_GOES_TO_BALLOT = ((Role.VIEWER, 302), (Role.MEMBER, 302), (Role.LEAD, 302), (CONSULTANT, 302))
+# Opening a join link joins nobody: team members get a "Join as" button, viewers are told they do not vote.
+TEAM_JOINS_BY_BUTTON = ((Role.VIEWER, 403),)
 
 
 @dataclass(frozen=True)
@@ -118,11 +119,12 @@ ROUTES: dict[str, list[Check]] = {
     "workshops:facilitate": [Check("get", Capability.MANAGE, 200)],
     "workshops:projector": [Check("get", Capability.MANAGE, 200)],
     "workshops:move": [Check("post", Capability.MANAGE, 302)],
+    "workshops:places": [Check("post", Capability.MANAGE, 302)],
     "workshops:decide": [Check("post", Capability.MANAGE, 302)],
     "workshops:close": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
-    # Joining is open to anyone with the code: team members go straight to their ballot, others give a name.
+    # Joining is open to anyone with the code: team members join with their login, others give a name.
     "workshops:join": [Check("get", PUBLIC, 200)],
-    "workshops:join_code": [Check("get", PUBLIC, 200, overrides=TEAM_GOES_TO_BALLOT)],
+    "workshops:join_code": [Check("get", PUBLIC, 200, overrides=TEAM_JOINS_BY_BUTTON)],
     # A ballot belongs to a participant; anyone else is sent to the join page, never shown a ballot.
     "workshops:ballot": [Check("get", PUBLIC, 302)],
     "workshops:vote": [Check("post", PUBLIC, 302)],
@@ -161,6 +163,7 @@ ARGS = {
     "workshops:facilitate": lambda w: [w.workshop.pk],
     "workshops:projector": lambda w: [w.workshop.pk],
     "workshops:move": lambda w: [w.workshop.pk],
+    "workshops:places": lambda w: [w.workshop.pk],
     "workshops:decide": lambda w: [w.workshop.pk, w.practice.slug],
     "workshops:close": lambda w: [w.workshop.pk],
     "workshops:join_code": lambda w: [w.workshop.join_code],
@@ -182,7 +185,13 @@ DATA = {
     ("assessments:update_action", "post"): lambda w: {f"action-{w.action.pk}-status": "doing"},
     ("assessments:share_create", "post"): {"label": "Board", "days": 7},
     ("assessments:results", "post"): lambda w: {c.slug: 3 for c in w.playbook.challenges.all()},
-    ("workshops:create", "post"): lambda w: {"title": "W", "challenges": [w.challenge.slug], "hours": 1},
+    ("workshops:create", "post"): lambda w: {
+        "title": "W",
+        "challenges": [w.challenge.slug],
+        "hours": 1,
+        "max_participants": 20,
+    },
+    ("workshops:places", "post"): {"max_participants": 80},
     ("workshops:decide", "post"): lambda w: {f"decide-{w.practice.slug}-level": "2"},
 }
 QUERY = {"assessments:compare": lambda w: {"before": w.assessment.pk, "after": w.share_link.assessment_id}}

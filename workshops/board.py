@@ -32,6 +32,8 @@ def workshop_practices(workshop: Workshop) -> list[Practice]:
 class Headcount:
     joined: int  # everyone who ever joined, including rejoins from a new device
     present: int  # of those, seen in the last PRESENT_WITHIN
+    guests: int  # joined with a name rather than a login
+    guest_addresses: int  # how many addresses the guests joined from: many guests from one may be one person
 
 
 def load_board(workshop: Workshop) -> tuple[list[BoardRow], Headcount]:
@@ -45,7 +47,11 @@ def load_board(workshop: Workshop) -> tuple[list[BoardRow], Headcount]:
     )
     tallies = tally_votes((VoteCount(**row) for row in rows), [p.pk for p in practices])
     decisions = {d.practice_id: d for d in Decision.objects.filter(workshop=workshop).select_related("option")}
+    guest = Q(user__isnull=True, joined_from__gt="")
     headcount = Participant.objects.filter(workshop=workshop).aggregate(
-        joined=Count("id"), present=Count("id", filter=Q(last_seen_at__gte=timezone.now() - PRESENT_WITHIN))
+        joined=Count("id"),
+        present=Count("id", filter=Q(last_seen_at__gte=timezone.now() - PRESENT_WITHIN)),
+        guests=Count("id", filter=guest),
+        guest_addresses=Count("joined_from", filter=guest, distinct=True),
     )
     return [BoardRow(p, tallies[p.pk], decisions.get(p.pk)) for p in practices], Headcount(**headcount)

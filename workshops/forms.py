@@ -17,11 +17,22 @@ class WorkshopForm(forms.Form):
     title = CountedCharField(max_length=200, initial="Team workshop")
     challenges = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Challenges to cover")
     hours = forms.IntegerField(min_value=1, max_value=72, initial=4, label="Join code valid for (hours)")
+    max_participants = forms.IntegerField(
+        min_value=1,
+        max_value=500,
+        initial=60,
+        label="Places in the room",
+        help_text="Team members and guests together; nobody can join once they are taken. You can change it later.",
+    )
 
     def __init__(self, *args, challenges, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["challenges"].choices = [(c.slug, c.title) for c in challenges]
         self.fields["challenges"].initial = [c.slug for c in challenges]
+
+
+class PlacesForm(forms.Form):
+    max_participants = forms.IntegerField(min_value=1, max_value=500, label="Places in the room")
 
 
 class JoinForm(forms.Form):

@@ -19,6 +19,9 @@ class Workshop(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    max_participants = models.PositiveIntegerField(
+        default=60, help_text="Places in the room, guests and team members together; the facilitator can change it"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -45,10 +48,14 @@ class Participant(models.Model):
     """Someone in the room: a team member by login, or a guest known only by a display name."""
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    # A deleted account leaves its votes in the tallies, as an anonymous participant.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     display_name = models.CharField(max_length=40)
+    # A keyed hash of the address a guest joined from (never the address itself): the facilitator sees how many
+    # addresses the guests came from, and joins are limited per address.
+    joined_from = models.CharField(max_length=64, blank=True, db_index=True)
     joined_at = models.DateTimeField(auto_now_add=True)
     # Refreshed (at most once a minute) while their ballot page polls or they vote, so the board can tell
     # people still in the room from abandoned phones and cleared cookies.
@@ -106,3 +113,16 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"Decision on {self.practice_id}"
+
+
+class JoinAttempt(models.Model):
+    """A join code tried from an address (a keyed hash of it) that led nowhere: unknown, ended, or refused.
+
+    Counted to slow down anyone guessing codes; rows older than the counting window are deleted as new ones come.
+    """
+
+    address = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Join code that led nowhere at {self.at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,12 @@
 """Database writes for workshops. Each function is one transaction."""
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,7 +15,7 @@ from assessments import services as assessment_services
 from assessments.answering import choice_of
 from assessments.models import Answer, Assessment
 from playbook.models import AnswerOption, Practice
-from workshops.models import Ballot, Decision, Participant, Workshop
+from workshops.models import Ballot, Decision, JoinAttempt, Participant, Workshop
 
 # No look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B), so the code reads well from the back of the room.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -20,6 +23,16 @@ CODE_LENGTH = 8
 # How often a participant's presence is written down: often enough for the board's "in the room" count,
 # rarely enough that a room of phones polling every few seconds does not write on every poll.
 PRESENCE_INTERVAL = timedelta(minutes=1)
+# Guest joins and unknown or ended codes are counted per address over this window.
+JOIN_WINDOW = timedelta(minutes=10)
+
+
+class WorkshopFull(Exception):
+    """Every place the facilitator set is taken."""
+
+
+class TooManyJoins(Exception):
+    """Too many guests joined, or too many codes were tried, from one address in JOIN_WINDOW."""
 
 
 class WorkshopClosed(Exception):
@@ -50,7 +63,13 @@ def normalise_code(typed: str) -> str:
 
 
 def create_workshop(
-    *, assessment: Assessment, user: AbstractBaseUser, title: str, challenge_slugs: list[str], hours: int
+    *,
+    assessment: Assessment,
+    user: AbstractBaseUser,
+    title: str,
+    challenge_slugs: list[str],
+    hours: int,
+    max_participants: int = 60,
 ) -> Workshop:
     for _ in range(5):
         try:
@@ -62,25 +81,62 @@ def create_workshop(
                     join_code=new_join_code(),
                     created_by=user,
                     expires_at=timezone.now() + timedelta(hours=hours),
+                    max_participants=max_participants,
                 )
         except IntegrityError:
             continue  # a code collision, at odds of about one in 150 billion: draw again
     raise RuntimeError("could not draw a unique join code")
 
 
+def address_key(address: str) -> str:
+    """A keyed hash of a client address: enough to count joins per address without keeping anyone's address."""
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def _take_a_place(workshop: Workshop) -> None:
+    # The row lock makes joins to one workshop wait for each other, so the count and the cap agree.
+    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if Participant.objects.filter(workshop=workshop).count() >= locked.max_participants:
+        raise WorkshopFull()
+
+
 @transaction.atomic
 def join_as_member(*, workshop: Workshop, user: AbstractBaseUser) -> Participant:
-    participant, created = Participant.objects.get_or_create(
-        workshop=workshop, user=user, defaults={"display_name": user.get_username()[:40]}
-    )
-    if not created:
+    """A team member's one place in the room, the same however often and from wherever they join."""
+    participant = Participant.objects.filter(workshop=workshop, user=user).first()
+    if participant is not None:
         mark_present(participant=participant)
-    return participant
+        return participant
+    _take_a_place(workshop)
+    return Participant.objects.create(workshop=workshop, user=user, display_name=user.get_username()[:40])
 
 
 @transaction.atomic
-def join_as_guest(*, workshop: Workshop, display_name: str) -> Participant:
-    return Participant.objects.create(workshop=workshop, display_name=display_name)
+def join_as_guest(*, workshop: Workshop, display_name: str, address: str) -> Participant:
+    _take_a_place(workshop)
+    key = address_key(address)
+    recent = Participant.objects.filter(joined_from=key, joined_at__gte=timezone.now() - JOIN_WINDOW).count()
+    if recent >= settings.WORKSHOP_GUEST_JOINS_PER_ADDRESS:
+        raise TooManyJoins()
+    return Participant.objects.create(workshop=workshop, display_name=display_name, joined_from=key)
+
+
+def too_many_codes_tried(*, address: str) -> bool:
+    since = timezone.now() - JOIN_WINDOW
+    return JoinAttempt.objects.filter(address=address_key(address), at__gte=since).count() >= (
+        settings.WORKSHOP_CODE_ATTEMPTS_PER_ADDRESS
+    )
+
+
+@transaction.atomic
+def record_code_that_led_nowhere(*, address: str) -> None:
+    JoinAttempt.objects.filter(at__lt=timezone.now() - JOIN_WINDOW).delete()
+    JoinAttempt.objects.create(address=address_key(address))
+
+
+@transaction.atomic
+def set_places(*, workshop: Workshop, max_participants: int) -> None:
+    Workshop.objects.filter(pk=workshop.pk).update(max_participants=max_participants)
 
 
 def mark_present(*, participant: Participant) -> None:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("workshops/<int:pk>/", views.facilitate, name="facilitate"),
     path("workshops/<int:pk>/projector/", views.projector, name="projector"),
     path("workshops/<int:pk>/move/", views.move, name="move"),
+    path("workshops/<int:pk>/places/", views.places, name="places"),
     path("workshops/<int:pk>/practices/<slug:practice_slug>/decide/", views.decide, name="decide"),
     path("workshops/<int:pk>/close/", views.close, name="close"),
     path("join/", views.join, name="join"),

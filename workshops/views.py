@@ -21,10 +21,11 @@ from assessments import access
 from assessments.access import Capability
 from assessments.answering import choice_of
 from assessments.results import load_answers
+from config.client_ip import client_ip
 from config.site import absolute_url
 from workshops import services
 from workshops.board import load_board, workshop_practices
-from workshops.forms import DecisionForm, JoinForm, VoteForm, WorkshopForm, decision_initial
+from workshops.forms import DecisionForm, JoinForm, PlacesForm, VoteForm, WorkshopForm, decision_initial
 from workshops.models import Ballot, Decision, Participant, Workshop
 
 SESSION_KEY = "workshop_participants"
@@ -55,6 +56,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 challenge_slugs=form.cleaned_data["challenges"],
                 hours=form.cleaned_data["hours"],
+                max_participants=form.cleaned_data["max_participants"],
             )
             return redirect(workshop)
     return render(request, "workshops/workshop_create.html", {"assessment": assessment, "form": form})
@@ -107,12 +109,20 @@ def _qr(workshop: Workshop, **options) -> dict:
     }
 
 
-def _board_page(request: HttpRequest, workshop: Workshop, *, bound: DecisionForm | None = None) -> HttpResponse:
+def _board_page(
+    request: HttpRequest,
+    workshop: Workshop,
+    *,
+    bound: DecisionForm | None = None,
+    places_form: PlacesForm | None = None,
+) -> HttpResponse:
     context = _board_context(workshop, with_forms=True, bound=bound)
+    context["places_form"] = places_form or PlacesForm(initial={"max_participants": workshop.max_participants})
     context |= _qr(workshop, scale=6, title=f"Join code {workshop.join_code}")
     context["recorded"] = request.GET.get("recorded", "")
     context["replaced"] = request.GET.get("replaced", "")
-    return render(request, "workshops/facilitate.html", context, status=400 if bound is not None else 200)
+    rejected = bound is not None or (places_form is not None and places_form.errors)
+    return render(request, "workshops/facilitate.html", context, status=400 if rejected else 200)
 
 
 @login_required
@@ -138,6 +148,19 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "workshops/projector.html#now-showing", context)
     context |= _qr(workshop, scale=8, title="Scan to join")
     return render(request, "workshops/projector.html", context)
+
+
+@login_required
+@require_POST
+def places(request: HttpRequest, pk: int) -> HttpResponse:
+    """How many people may be in the room; lowering it below those already in only stops new joins."""
+    workshop = _facilitated(request, pk)
+    form = PlacesForm(request.POST)
+    if not form.is_valid():
+        return _board_page(request, workshop, places_form=form)
+    services.set_places(workshop=workshop, max_participants=form.cleaned_data["max_participants"])
+    messages.success(request, f"The room now has {form.cleaned_data['max_participants']} places.")
+    return redirect(workshop)
 
 
 @login_required
@@ -217,12 +240,13 @@ def _workshop_by_code(code: str) -> Workshop | None:
     )
 
 
-def _cannot_join(request: HttpRequest, form: JoinForm, workshop: Workshop | None) -> HttpResponse:
-    """The join page again, with what was typed and why it did not work."""
-    problem = "unknown" if workshop is None else workshop.state
-    status = 404 if workshop is None else 410
-    # The link of an ended workshop offers no form; a code typed into the form comes back to be corrected.
-    context = {"form": form, "problem": problem, "offer_form": workshop is None or request.method == "POST"}
+def _cannot_join(request: HttpRequest, form: JoinForm, *, problem: str = "nowhere", status: int = 404) -> HttpResponse:
+    """The join page again, with what was typed and why it did not work.
+
+    An unknown code and an ended one get the same answer, so trying codes tells nobody which ones existed. A code
+    typed into the form comes back to be corrected; a join link that leads nowhere offers no form.
+    """
+    context = {"form": form, "problem": problem, "hide_form": request.method != "POST"}
     return render(request, "workshops/join.html", context, status=status)
 
 
@@ -241,36 +265,49 @@ def _remember(request: HttpRequest, participant: Participant) -> None:
     request.session[SESSION_KEY] = joined
 
 
-def _is_team_member(request: HttpRequest, workshop: Workshop) -> bool:
-    if not request.user.is_authenticated:
-        return False
-    return access.visible_assessments(request.user).filter(pk=workshop.assessment_id).exists()
-
-
 def join(request: HttpRequest, code: str = "") -> HttpResponse:
-    """Team members join with their login; anyone else with the code and a display name."""
+    """Team members join with their login, anyone else with the code and a display name; always by a POST.
+
+    Viewers follow the results but do not vote. A signed-in member always holds their one member place, even
+    if they fill in a guest name.
+    """
     form = JoinForm(request.POST or None, initial={"code": code})
     if request.method == "GET" and not code:
         return render(request, "workshops/join.html", {"form": form})
     if request.method == "POST" and form.has_error("code"):
         return render(request, "workshops/join.html", {"form": form}, status=400)
+    address = client_ip(request)
+    if services.too_many_codes_tried(address=address):
+        return _cannot_join(request, form, problem="throttled", status=429)
     workshop = _workshop_by_code(form.cleaned_data["code"] if request.method == "POST" else code)
+    if workshop is not None and _participant(request, workshop) is not None:
+        return redirect("workshops:ballot", workshop.join_code)  # already in: their ballot says if it ended
     if workshop is None or not workshop.is_open:
-        return _cannot_join(request, form, workshop)
-    if _participant(request, workshop) is not None:
-        return redirect("workshops:ballot", workshop.join_code)
-    if _is_team_member(request, workshop):
-        _remember(request, services.join_as_member(workshop=workshop, user=request.user))
-        return redirect("workshops:ballot", workshop.join_code)
-    if request.method == "POST" and form.is_valid():
-        name = form.cleaned_data["display_name"].strip()
-        if not name:
-            form.add_error("display_name", "Enter the name the room should see.")
+        services.record_code_that_led_nowhere(address=address)
+        return _cannot_join(request, form)
+    team_access = access.access_to_assessment(request.user, workshop.assessment_id)
+    if team_access is not None and not team_access.can_answer:
+        context = {"form": form, "workshop": workshop, "problem": "viewer"}
+        return render(request, "workshops/join.html", context, status=403)
+    context = {"form": form, "workshop": workshop, "as_member": team_access is not None}
+    if request.method == "GET":
+        return render(request, "workshops/join.html", context)
+    try:
+        if team_access is not None:
+            participant = services.join_as_member(workshop=workshop, user=request.user)
         else:
-            participant = services.join_as_guest(workshop=workshop, display_name=name)
-            _remember(request, participant)
-            return redirect("workshops:ballot", workshop.join_code)
-    return render(request, "workshops/join.html", {"form": form, "workshop": workshop, "ask_name": True})
+            name = (form.cleaned_data.get("display_name") or "").strip() if form.is_valid() else None
+            if name == "":
+                form.add_error("display_name", "Enter the name the room should see.")
+            if not name:
+                return render(request, "workshops/join.html", context, status=400)
+            participant = services.join_as_guest(workshop=workshop, display_name=name, address=address)
+    except services.WorkshopFull:
+        return render(request, "workshops/join.html", context | {"problem": "full"}, status=409)
+    except services.TooManyJoins:
+        return render(request, "workshops/join.html", context | {"problem": "too_many"}, status=429)
+    _remember(request, participant)
+    return redirect("workshops:ballot", workshop.join_code)
 
 
 def _ballot_context(workshop: Workshop, participant: Participant) -> dict:
@@ -297,8 +334,16 @@ def _in_the_room(request: HttpRequest, code: str) -> tuple[Workshop, Participant
     participant = _participant(request, workshop) if workshop is not None else None
     if participant is None:
         if workshop is None or not workshop.is_open:
-            return _cannot_join(request, JoinForm(initial={"code": code}), workshop)
+            return _cannot_join(request, JoinForm(initial={"code": code}))
         return redirect("workshops:join_code", workshop.join_code)
+    if participant.user_id is not None and workshop.is_open:
+        # Someone removed from the team (or made a viewer) since joining stops voting at once.
+        team_access = access.access_to_assessment(participant.user, workshop.assessment_id)
+        if team_access is None or not team_access.can_answer:
+            if request.htmx:
+                return HttpResponseClientRefresh()
+            context = {"form": JoinForm(initial={"code": code}), "workshop": workshop, "problem": "removed"}
+            return render(request, "workshops/join.html", context, status=403)
     if workshop.is_open:
         services.mark_present(participant=participant)
     return workshop, participant

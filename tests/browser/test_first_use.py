@@ -66,7 +66,7 @@ def test_once_voting_starts_the_projector_fits_question_votes_and_disagreement_o
     # The longest practice of the challenge, with votes far apart: the hardest case to fit.
     practice = max(load_practices(playbook, challenge), key=lambda p: len(p.question) + len(p.title))
     for name, level in (("Ann", 0), ("Bo", 4), ("Cy", 4)):
-        participant = workshop_services.join_as_guest(workshop=workshop, display_name=name)
+        participant = workshop_services.join_as_guest(workshop=workshop, display_name=name, address="192.0.2.1")
         workshop_services.cast_ballot(participant=participant, practice=practice, level=level, not_applicable=False)
     workshop_services.move_room(workshop=workshop, practice=practice)
     projector = new_page()

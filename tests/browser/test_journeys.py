@@ -96,6 +96,7 @@ def test_a_facilitator_runs_a_workshop_with_two_participants(
     teammate = new_page()
     log_in(teammate, member.username, PASSWORD)
     teammate.goto(f"/join/{code}/")
+    teammate.locator("main").get_by_role("button", name=f"Join as {member.username}").click()
     expect(teammate.get_by_text(f"You are in as {member.username}")).to_be_visible()
 
     practice = load_practices(playbook, playbook.challenges.first())[0]
@@ -105,7 +106,9 @@ def test_a_facilitator_runs_a_workshop_with_two_participants(
         expect(participant.locator(f"#vote-{practice.slug}")).to_contain_text("Vote saved")
 
     # The board refreshes itself: both votes arrive and the disagreement is flagged.
-    expect(facilitator.locator("#board-summary")).to_contain_text("2 joined · 1 practice where the room disagrees")
+    expect(facilitator.locator("#board-summary")).to_contain_text(
+        "2 joined (60 places) · 1 guest from 1 address · 1 practice where the room disagrees"
+    )
     expect(facilitator.locator(f"#tally-{practice.slug}")).to_contain_text("Disagreement: votes 2 levels apart")
     assert "Guest Grace" not in facilitator.content()
 

@@ -28,9 +28,11 @@ def vote(client, workshop, practice, level, **extra):
 def test_a_lead_creates_a_workshop_for_chosen_challenges(client_for, lead, assessment, playbook):
     chosen = [c.slug for c in playbook.challenges.all()][2:4]
     response = client_for(lead).post(
-        reverse("workshops:create", args=[assessment.pk]), {"title": "Room", "challenges": chosen, "hours": 3}
+        reverse("workshops:create", args=[assessment.pk]),
+        {"title": "Room", "challenges": chosen, "hours": 3, "max_participants": 30},
     )
     workshop = Workshop.objects.get(assessment=assessment)
+    assert workshop.max_participants == 30
     assert response.url == workshop.get_absolute_url()
     assert workshop.challenge_slugs == chosen
     assert {p.challenge.slug for p in workshop_practices(workshop)} == set(chosen)
@@ -52,7 +54,11 @@ def test_codes_are_accepted_however_they_are_typed(guest_client, workshop):
 
 def test_a_team_member_joins_with_their_login_without_a_name(client_for, member, workshop):
     client = client_for(member)
-    response = client.get(reverse("workshops:join_code", args=[workshop.join_code]))
+    url = reverse("workshops:join_code", args=[workshop.join_code])
+    page = client.get(url)
+    assert f"Join as <bdi>{member.username}</bdi>" in page.text and 'name="display_name"' not in page.text
+    assert not Participant.objects.exists()  # opening a link joins nobody; the button does
+    response = client.post(reverse("workshops:join"), {"code": workshop.join_code})
     assert response.url == reverse("workshops:ballot", args=[workshop.join_code])
     assert Participant.objects.get(workshop=workshop).user == member
 
@@ -73,13 +79,20 @@ def test_a_guest_must_give_a_name(guest_client, workshop):
 def test_a_wrong_code_says_so(guest_client):
     page = guest_client.post("/join/", {"code": "ZZZZ-ZZZZ", "display_name": "A"})
     assert page.status_code == 404
-    assert "No workshop has that code" in page.text
+    assert "No open workshop has that code" in page.text
 
 
-def test_an_expired_code_says_so(guest_client, workshop):
+def test_an_expired_code_gets_the_same_answer_as_an_unknown_one(guest_client, workshop):
     Workshop.objects.filter(pk=workshop.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     page = guest_client.post("/join/", {"code": workshop.join_code, "display_name": "A"})
-    assert page.status_code == 410 and "This join code has expired" in page.text
+    unknown = guest_client.post("/join/", {"code": "ZZZZ-ZZZZ", "display_name": "A"})
+    assert page.status_code == unknown.status_code == 404 and "No open workshop has that code" in page.text
+
+    def main(response):
+        text = response.text.split("<main", 1)[1].replace(workshop.join_code, "ZZZZ-ZZZZ")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+
+    assert main(page) == main(unknown)
 
 
 def test_a_closed_workshop_says_so_even_to_people_already_in_it(client_for, lead, guest_client, workshop):
@@ -119,7 +132,7 @@ def test_the_board_counts_votes_and_flags_disagreement(client_for, lead, worksho
     practices = workshop_practices(workshop)
     agreed, split = practices[0], practices[1]
     for index, (a, b) in enumerate([(2, 1), (2, 3), (2, 3)]):
-        participant = services.join_as_guest(workshop=workshop, display_name=f"Guest {index}")
+        participant = services.join_as_guest(workshop=workshop, display_name=f"Guest {index}", address="192.0.2.1")
         services.cast_ballot(participant=participant, practice=agreed, level=a, not_applicable=False)
         services.cast_ballot(participant=participant, practice=split, level=b, not_applicable=False)
     rows = {row.practice.slug: row for row in load_board(workshop)[0]}
@@ -127,7 +140,7 @@ def test_the_board_counts_votes_and_flags_disagreement(client_for, lead, worksho
     assert rows[split.slug].tally.counts == (0, 1, 0, 2, 0) and rows[split.slug].tally.disagrees
 
     fragment = client_for(lead).get(workshop.get_absolute_url(), **HTMX)
-    assert "3 joined · 1 practice where the room disagrees" in fragment.text
+    assert "3 joined (60 places) · 3 guests from 1 address · 1 practice where the room disagrees" in fragment.text
     assert 'hx-swap-oob="true"' in fragment.text
     assert "Disagreement: votes 2 levels apart" in fragment.text
 
@@ -200,7 +213,7 @@ def test_the_boards_query_count_does_not_grow_with_participants(client_for, lead
 
     def add(count):
         for index in range(count):
-            participant = services.join_as_guest(workshop=workshop, display_name=f"P{index}")
+            participant = services.join_as_guest(workshop=workshop, display_name=f"P{index}", address="192.0.2.1")
             for practice in practices:
                 services.cast_ballot(participant=participant, practice=practice, level=index % 5, not_applicable=False)
 
