@@ -55,11 +55,11 @@ run: install
 demo-code: install
 	@$(RUN_ENV) $(BIN)/python manage.py demo_code
 
-# Browser tests drive Debian's Chromium; Playwright cannot download a browser here.
+# Browser tests drive Debian's Chromium (Playwright cannot download a browser here); the proxy tests run Caddy.
 browser:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
-	  else echo "The browser tests need Chromium: sudo apt-get install chromium chromium-driver"; exit 1; fi; }
+	@command -v chromium >/dev/null && command -v caddy >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver caddy >/dev/null; \
+	  else echo "The tests need Chromium and Caddy: sudo apt-get install chromium chromium-driver caddy"; exit 1; fi; }
 
 lint: install-dev
 	$(BIN)/ruff check .
