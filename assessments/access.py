@@ -137,6 +137,20 @@ def get_assessment(
     return assessment, access
 
 
+def get_deleted_assessment(user: AbstractBaseUser, assessment_id: int) -> Assessment:
+    """A deleted assessment, for restoring: only those who could delete it (its team's leads and consultants)."""
+    assessment = Assessment.with_deleted.filter(pk=assessment_id, deleted_at__isnull=False).first()
+    if assessment is None:
+        raise _not_found(user, f"deleted assessment {assessment_id}")
+    team, _ = get_team(user, assessment.team_id, Capability.MANAGE)
+    assessment.team = team
+    return assessment
+
+
+def deleted_assessments(team: Team) -> QuerySet[Assessment]:
+    return Assessment.with_deleted.filter(team=team, deleted_at__isnull=False).select_related("deleted_by")
+
+
 def may_update_action(user: AbstractBaseUser, access: TeamAccess, action: Action) -> bool:
     """Leads update any action; a member updates the status of an action they own."""
     return access.can_manage or (access.can_answer and action.owner_id == user.pk)
@@ -174,7 +188,7 @@ def get_shared_assessment(token: str) -> tuple[ShareLink, Assessment]:
         raise Http404("This link has expired, was revoked, or is not valid.") from None
     link = ShareLink.objects.filter(pk=link_id).select_related("assessment__team__organisation", "assessment__playbook")
     link = link.first()
-    if link is None or not link.is_active:
+    if link is None or not link.is_active or link.assessment.deleted_at is not None:
         raise Http404("This link has expired, was revoked, or is not valid.")
     if not link.assessment.is_submitted:
         raise SharedResultsBeingRevised(link.assessment)

@@ -14,8 +14,17 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import services, tracking
-from assessments.models import ActionStatus, Assessment, Membership, NotApplicableReason, Organisation, Role, Team
+from assessments import membership, services, sharing, tracking
+from assessments.models import (
+    ActionStatus,
+    Assessment,
+    Membership,
+    NotApplicableReason,
+    Organisation,
+    Role,
+    Submission,
+    Team,
+)
 from assessments.results import build_results, scoped_practices
 from identity.services import activate_totp
 from identity.totp import DEMO_TOTP_SECRET
@@ -60,8 +69,15 @@ def load_demo() -> bool:
     earlier = current.previous or current
     practices = load_practices(earlier)
     _submitted(fraud, lead, earlier, "Winter baseline", _submitted_answers(practices, improvement=-1), days_ago=180)
-    spring = _submitted(fraud, lead, earlier, "Spring review", _submitted_answers(practices), days_ago=90)
+    spring = _submitted(
+        fraud, lead, earlier, "Spring review", _submitted_answers(practices), days_ago=90, reopened_once=True
+    )
     _track_first_actions(spring, lead, owner=_user("member"))
+    # What the security event log, the share options and the restore window show from the first visit.
+    sharing.create_share_link(assessment=spring, label="Head of risk", days=30, user=lead)
+    membership.invite(team=fraud, email="new.analyst@demo.invalid", role=Role.MEMBER, invited_by=lead)
+    mistake = services.create_assessment(team=fraud, user=lead, title="Started by mistake", subject=SUBJECT)
+    services.delete_assessment(assessment=mistake, user=lead)
     modules = list(current.challenges.filter(is_module=True).values_list("slug", flat=True)[:2])
     draft = services.create_assessment(
         team=fraud, user=lead, title="Autumn review", subject=SUBJECT, modules=modules, prefill_from=spring
@@ -74,12 +90,22 @@ def load_demo() -> bool:
     return True
 
 
-def _submitted(team, lead, playbook, title: str, answers, *, days_ago: int) -> Assessment:
+def _submitted(team, lead, playbook, title: str, answers, *, days_ago: int, reopened_once: bool = False) -> Assessment:
+    """Submitted five days after it started, `days_ago`; `reopened_once` adds an earlier submission, reopened."""
     assessment = services.create_assessment(team=team, user=lead, title=title, subject=SUBJECT, playbook=playbook)
     services.save_answers(assessment=assessment, user=lead, answers=answers)
-    services.submit_assessment(assessment=assessment, user=lead)
     started = timezone.now() - timedelta(days=days_ago)
+    if reopened_once:
+        services.submit_assessment(assessment=assessment, user=lead)
+        services.reopen_assessment(assessment=assessment, user=lead)
+        Submission.objects.filter(assessment=assessment).update(
+            submitted_at=started + timedelta(days=3), reopened_at=started + timedelta(days=4)
+        )
+    services.submit_assessment(assessment=assessment, user=lead)
     Assessment.objects.filter(pk=assessment.pk).update(created_at=started, submitted_at=started + timedelta(days=5))
+    Submission.objects.filter(assessment=assessment, reopened_at__isnull=True).update(
+        submitted_at=started + timedelta(days=5)
+    )
     assessment.refresh_from_db()
     return assessment
 

@@ -292,6 +292,12 @@ class ActionForm(forms.Form):
 class ShareLinkForm(forms.Form):
     label = CountedCharField(max_length=100, label="Who is it for?")
     days = forms.IntegerField(min_value=1, max_value=90, initial=14, label="Valid for (days)")
+    shows_names = forms.BooleanField(
+        required=False, initial=False, label="Show people's names (who took part, action owners)"
+    )
+    shows_notes = forms.BooleanField(
+        required=False, initial=True, label="Show the notes and evidence written with answers"
+    )
 
 
 def _assessment_label(assessment: Assessment) -> str:

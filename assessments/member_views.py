@@ -1,15 +1,17 @@
 """Team members and invitations: a lead adds, removes and invites people; invitees accept by link."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
+from django.utils.http import urlencode
 from django.utils.timezone import localtime
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import access, membership
 from assessments.access import Capability
@@ -30,12 +32,19 @@ def _member_added_message(added: membership.MemberAdded, team) -> str:
 
 def _add_member(request: HttpRequest, team, form: MemberForm) -> bool:
     """True once the user is in the team; otherwise the form carries the reason."""
-    user = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
-    if user is None:
-        form.add_error("username", "No user has that username; invite them by email instead.")
-        return False
     try:
-        added = membership.add_member(team=team, user=user, role=form.cleaned_data["role"])
+        user = membership.organisation_user(team=team, username=form.cleaned_data["username"])
+        added = membership.add_member(team=team, user=user, role=form.cleaned_data["role"], by=request.user)
+    except membership.NotInOrganisation:
+        form.add_error(
+            "username",
+            f"Nobody in {team.organisation.name} has that username. Invite them by email instead: they join once "
+            "they accept.",
+        )
+        return False
+    except membership.AddingYourself:
+        form.add_error("username", "You cannot add yourself to a team; ask one of its leads.")
+        return False
     except membership.LastLead:
         form.add_error("role", f"{user.get_username()} is the only team lead; make someone else a lead first.")
         return False
@@ -54,9 +63,15 @@ def _invite(request: HttpRequest, team, form: InvitationForm) -> bool:
         return False
     link = absolute_url(reverse("assessments:accept_invitation", args=[invitation.token]))
     membership.send_invitation(invitation=invitation, link=link)
-    sent = "sent again" if resending else "sent"
     until = date_format(localtime(invitation.expires_at), "j M Y")
-    messages.success(request, f"Invitation {sent} to {invitation.email}; the link works until {until}.")
+    if resending:
+        messages.success(
+            request,
+            f"Invitation sent again to {invitation.email} with a new link, which works until {until}; "
+            "the link in the earlier email no longer works.",
+        )
+    else:
+        messages.success(request, f"Invitation sent to {invitation.email}; the link works until {until}.")
     return True
 
 
@@ -87,8 +102,9 @@ def members(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove_member(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
+    """A confirmation page first: it says what removing does not undo, and offers to revoke the team's links."""
     team, _ = access.get_team(request.user, team_id, Capability.MANAGE)
     member = Membership.objects.filter(team=team, pk=membership_id).select_related("user").first()
     if member is None:
@@ -97,12 +113,19 @@ def remove_member(request: HttpRequest, team_id: int, membership_id: int) -> Htt
     if member.user_id == request.user.pk:
         messages.error(request, "You cannot remove yourself; ask another lead.")
         return redirect("assessments:members", team_id)
+    if request.method == "GET":
+        live_links = membership.live_share_links(team).select_related("assessment")
+        context = {"team": team, "member": member, "live_links": live_links}
+        return render(request, "assessments/member_remove.html", context)
     try:
-        membership.remove_member(membership=member)
+        revoked = membership.remove_member(
+            membership=member, by=request.user, revoke_share_links="revoke_share_links" in request.POST
+        )
     except membership.LastLead:
         messages.error(request, f"{username} is the only team lead; make someone else a lead first.")
     else:
-        messages.success(request, f"Removed {username} from {team.name}.")
+        also = f" and revoked {revoked} share link{pluralize(revoked)}" if revoked else ""
+        messages.success(request, f"Removed {username} from {team.name}{also}.")
     return redirect("assessments:members", team_id)
 
 
@@ -113,7 +136,7 @@ def revoke_invitation(request: HttpRequest, team_id: int, invitation_id: int) ->
     invitation = Invitation.objects.filter(team=team, pk=invitation_id, accepted_at__isnull=True).first()
     if invitation is None:
         raise Http404("No such invitation")
-    membership.revoke_invitation(invitation=invitation)
+    membership.revoke_invitation(invitation=invitation, by=request.user)
     messages.success(request, f"The invitation to {invitation.email} is withdrawn; its link no longer works.")
     return redirect("assessments:members", team_id)
 
@@ -134,6 +157,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 joined = membership.accept_invitation(
                     token=token, user=request.user if signed_in else None, new_account=new_account
                 )
+            except membership.InvitationForAnotherAddress as error:
+                messages.error(request, str(error))
+                if signed_in:
+                    return redirect("assessments:home")
+                return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
             except membership.InvitationInvalid as error:
                 messages.error(request, str(error))
                 return redirect("assessments:home" if signed_in else "account_login")

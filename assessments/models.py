@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -78,6 +79,14 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+class LiveAssessments(models.Manager):
+    """Assessments that are not deleted: the default, so every page, count and related lookup leaves deleted ones
+    out without remembering to. `Assessment.with_deleted` reaches the others, for restoring and purging."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Assessment(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assessments")
     playbook = models.ForeignKey(PlaybookVersion, on_delete=models.PROTECT, related_name="assessments")
@@ -97,9 +106,20 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     targets = models.JSONField(default=dict, blank=True, help_text="Target level per challenge slug set by the lead")
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set by deleting; purged after the restore window"
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    with_deleted = models.Manager()
+    objects = LiveAssessments()
 
     class Meta:
         ordering = ["-created_at"]
+        default_manager_name = "objects"
+        base_manager_name = "with_deleted"
 
     def __str__(self) -> str:
         return self.title
@@ -186,7 +206,8 @@ class Answer(models.Model):
 class AnswerChange(models.Model):
     """Audit trail: who changed which answer, when, from what to what."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answer_changes")
+    # PROTECT: the audit trail goes only when purge_deleted removes it on purpose, never as a side effect.
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="answer_changes")
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
@@ -198,6 +219,26 @@ class AnswerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice} changed by {self.changed_by} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class Submission(models.Model):
+    """One submission of an assessment, kept when it is reopened: who submitted it and when, and who reopened it."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="submissions")
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_by_name = models.CharField(max_length=150, blank=True, help_text="The username then; it outlives them")
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopened_by_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} submitted at {self.submitted_at:%Y-%m-%d %H:%M}"
 
 
 class Invitation(models.Model):
@@ -231,6 +272,13 @@ class ActionStatus(models.TextChoices):
     WONT_DO = "wont_do", "Won't do"
 
 
+class LiveActions(models.Manager):
+    """Actions of assessments that are not deleted: a deleted assessment's actions leave the team's lists with it."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(assessment__deleted_at__isnull=True)
+
+
 class Action(models.Model):
     """A plan item the team has taken on. Practices are matched by slug across playbook versions."""
 
@@ -249,8 +297,13 @@ class Action(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    with_deleted = models.Manager()
+    objects = LiveActions()
+
     class Meta:
         ordering = ["status", "due_date", "pk"]
+        default_manager_name = "objects"
+        base_manager_name = "with_deleted"
         constraints = [
             models.UniqueConstraint(fields=["assessment", "practice_slug"], name="one_action_per_plan_item"),
         ]
@@ -265,6 +318,23 @@ class Action(models.Model):
             and self.due_date < timezone.localdate()
             and self.status in (ActionStatus.TODO, ActionStatus.DOING)
         )
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What results and reports show about people and their words: the team sees everything; a share link may
+    leave out names (it does by default) and notes."""
+
+    names: bool = True
+    notes: bool = True
+
+    @property
+    def key(self) -> str:
+        """Names a report's audience: the same revision is rendered once per distinct disclosure."""
+        return ",".join(part for part, shown in (("names", self.names), ("notes", self.notes)) if shown) or "none"
+
+
+SHOW_EVERYTHING = Disclosure()  # what the team itself sees
 
 
 class ReportStatus(models.TextChoices):
@@ -283,6 +353,7 @@ class RenderedReport(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="rendered_reports")
     content_hash = models.CharField(max_length=64)
+    audience = models.CharField(max_length=16, default="names,notes", help_text="Disclosure.key of what it shows")
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
     html = models.TextField(blank=True)
     pdf = models.BinaryField(null=True)
@@ -328,12 +399,18 @@ class ShareLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    shows_names = models.BooleanField(default=False, help_text="Names of who took part and who owns each action")
+    shows_notes = models.BooleanField(default=True, help_text="The notes and evidence written with each answer")
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Share of {self.assessment} for {self.label}"
+
+    @property
+    def disclosure(self) -> "Disclosure":
+        return Disclosure(names=self.shows_names, notes=self.shows_notes)
 
     @property
     def is_active(self) -> bool:

@@ -22,7 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessments.comparison import challenge_trends
-from assessments.models import Action, AnswerChange, person_name
+from assessments.models import SHOW_EVERYTHING, Action, AnswerChange, Disclosure, person_name
 from assessments.results import AssessmentResults, previous_submitted, score_many
 
 
@@ -62,7 +62,7 @@ def participants(results: AssessmentResults) -> list[str]:
     return sorted({person_name(user) for user in people}, key=str.casefold)
 
 
-def render_report_html(results: AssessmentResults) -> str:
+def render_report_html(results: AssessmentResults, disclosure: Disclosure = SHOW_EVERYTHING) -> str:
     assessment = results.assessment
     previous = previous_submitted(assessment)
     actions = list(
@@ -76,7 +76,9 @@ def render_report_html(results: AssessmentResults) -> str:
             "results": results,
             "assessment": assessment,
             "site_url": settings.SITE_URL,
-            "participants": participants(results),
+            "participants": participants(results) if disclosure.names else [],
+            "disclosure": disclosure,
+            "hide_notes": not disclosure.notes,
             "previous": previous,
             "trends": challenge_trends(score_many([previous])[previous.pk] if previous else None, results.score),
             "actions": actions,

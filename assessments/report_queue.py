@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import tasks
-from assessments.models import RenderedReport, ReportStatus
+from assessments.models import SHOW_EVERYTHING, Disclosure, RenderedReport, ReportStatus
 from assessments.report import render_report_html
 from assessments.results import AssessmentResults
 
@@ -22,20 +22,22 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def request_report(results: AssessmentResults) -> RenderedReport:
-    """The report of what `results` shows now: the one already made, or a newly queued render.
+def request_report(results: AssessmentResults, disclosure: Disclosure = SHOW_EVERYTHING) -> RenderedReport:
+    """The report of what `results` shows now to an audience (the team, or a share link's disclosure): the one
+    already made, or a newly queued render.
 
     With an immediate task backend (tests) the render happens before this returns.
     """
-    html = render_report_html(results)
+    html = render_report_html(results, disclosure)
     content_hash = hashlib.sha256(html.encode()).hexdigest()
     assessment = results.assessment
     report, created = RenderedReport.objects.select_for_update().get_or_create(
-        assessment=assessment, content_hash=content_hash, defaults={"html": html}
+        assessment=assessment, content_hash=content_hash, defaults={"html": html, "audience": disclosure.key}
     )
     if created:
-        # Older revisions are never shown again.
-        RenderedReport.objects.filter(assessment=assessment).exclude(pk=report.pk).delete()
+        # Older revisions for the same audience are never shown again.
+        older = RenderedReport.objects.filter(assessment=assessment, audience=disclosure.key).exclude(pk=report.pk)
+        older.delete()
     elif report.status == ReportStatus.FAILED or report.is_stuck(timezone.now()):
         RenderedReport.objects.filter(pk=report.pk).update(
             status=ReportStatus.QUEUED, queued_at=timezone.now(), started_at=None

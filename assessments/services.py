@@ -2,8 +2,10 @@
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -14,9 +16,12 @@ from assessments.models import (
     AnswerChange,
     Assessment,
     Status,
+    Submission,
     Team,
 )
 from assessments.results import answered_count, load_answers, scoped_practices, score_many
+from audit.models import EventKind
+from audit.services import record
 from playbook.content_model import Origin
 from playbook.models import AnswerOption, PlaybookVersion, Practice
 from playbook.published import load_practices
@@ -289,18 +294,91 @@ def submit_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> None
     Assessment.objects.filter(pk=assessment.pk).update(
         status=Status.SUBMITTED, submitted_at=now, submitted_by=user, updated_at=now
     )
-
-
-@transaction.atomic
-def reopen_assessment(*, assessment: Assessment) -> None:
-    Assessment.objects.filter(pk=assessment.pk).update(
-        status=Status.DRAFT, submitted_at=None, submitted_by=None, updated_at=timezone.now()
+    Submission.objects.create(
+        assessment=assessment, submitted_at=now, submitted_by=user, submitted_by_name=user.get_username()
     )
 
 
 @transaction.atomic
-def delete_assessment(*, assessment: Assessment) -> None:
+def reopen_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> None:
+    """Back to a draft. The submission it had stays in its history, marked as reopened by whom and when."""
+    now = timezone.now()
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=Status.DRAFT, submitted_at=None, submitted_by=None, updated_at=now
+    )
+    Submission.objects.filter(assessment=assessment, reopened_at__isnull=True).update(
+        reopened_at=now, reopened_by=user, reopened_by_name=user.get_username()
+    )
+    record(
+        EventKind.ASSESSMENT_REOPENED,
+        f"{user.get_username()} reopened “{assessment.title}”",
+        actor=user,
+        team=assessment.team,
+    )
+
+
+class RestoreWindowOver(Exception):
+    """A deleted assessment can be restored for ASSESSMENT_RESTORE_DAYS; after that it waits to be purged."""
+
+
+def restorable_until(assessment: Assessment):
+    return assessment.deleted_at + timedelta(days=settings.ASSESSMENT_RESTORE_DAYS)
+
+
+@transaction.atomic
+def delete_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> datetime:
+    """Delete softly: the assessment and everything hanging off it disappear from every page and link, and can
+    be restored until the returned time. Its open workshops close, as a deleted assessment takes no answers."""
+    now = timezone.now()
+    Assessment.objects.filter(pk=assessment.pk).update(deleted_at=now, deleted_by=user)
+    assessment.deleted_at = now
+    assessment.workshops.filter(closed_at__isnull=True).update(closed_at=now)
+    record(
+        EventKind.ASSESSMENT_DELETED,
+        f"{user.get_username()} deleted “{assessment.title}”",
+        actor=user,
+        team=assessment.team,
+    )
+    return restorable_until(assessment)
+
+
+@transaction.atomic
+def restore_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> None:
+    if restorable_until(assessment) < timezone.now():
+        raise RestoreWindowOver()
+    Assessment.with_deleted.filter(pk=assessment.pk).update(deleted_at=None, deleted_by=None)
+    record(
+        EventKind.ASSESSMENT_RESTORED,
+        f"{user.get_username()} restored “{assessment.title}”",
+        actor=user,
+        team=assessment.team,
+    )
+
+
+def erase_assessment(assessment: Assessment) -> None:
+    """Erase an assessment and everything it holds, its protected history included. Only the purge calls this."""
+    AnswerChange.objects.filter(assessment=assessment).delete()
+    Submission.objects.filter(assessment=assessment).delete()
     assessment.delete()
+
+
+def purge_deleted(*, now=None) -> list[str]:
+    """Erase the assessments deleted longer ago than the restore window, each in its own transaction, and return
+    their titles. The audit trail and submissions go explicitly (they are protected from cascades); the security
+    event log keeps a record of the purge."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ASSESSMENT_RESTORE_DAYS)
+    purged = []
+    for assessment in Assessment.with_deleted.filter(deleted_at__lt=cutoff).select_related("team"):
+        with transaction.atomic():
+            erase_assessment(assessment)
+            record(
+                EventKind.ASSESSMENT_PURGED,
+                f"“{assessment.title}” was purged, {settings.ASSESSMENT_RESTORE_DAYS} days after it was deleted",
+                actor_name="purge_deleted",
+                team=assessment.team,
+            )
+        purged.append(assessment.title)
+    return purged
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from assessments.access import Capability
 from assessments.forms import ShareLinkForm
 from assessments.models import Assessment, ShareLink
 from assessments.results import build_results
-from assessments.views import report_response
+from assessments.views import is_download, report_response
 from config.site import absolute_url
 
 
@@ -55,29 +55,30 @@ def revoke(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
     link = ShareLink.objects.filter(assessment=assessment, pk=link_id).first()
     if link is None:
         raise Http404("No such share link")
-    sharing.revoke_share_link(link=link)
+    sharing.revoke_share_link(link=link, by=request.user)
     messages.success(request, f"The link for {link.label} no longer works.")
     return redirect(assessment)
 
 
 def shared_results(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        _, assessment = access.get_shared_assessment(token)
+        link, assessment = access.get_shared_assessment(token)
     except access.SharedResultsBeingRevised as revising:
         return _being_revised(request, revising.assessment)
-    return render(
-        request,
-        "assessments/shared_results.html",
-        {"assessment": assessment, "results": build_results(assessment), "token": token},
-    )
+    sharing.note_share_link_used(link=link, what="results page")
+    context = {"assessment": assessment, "results": build_results(assessment), "token": token, "link": link}
+    return render(request, "assessments/shared_results.html", context | {"hide_notes": not link.shows_notes})
 
 
 def shared_report(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        _, assessment = access.get_shared_assessment(token)
+        link, assessment = access.get_shared_assessment(token)
     except access.SharedResultsBeingRevised as revising:
         return _being_revised(request, revising.assessment)
-    return report_response(request, build_results(assessment))
+    response = report_response(request, build_results(assessment), link.disclosure)
+    if is_download(response):
+        sharing.note_share_link_used(link=link, what="PDF report")
+    return response
 
 
 def _being_revised(request: HttpRequest, assessment: Assessment) -> HttpResponse:

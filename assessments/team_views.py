@@ -51,11 +51,11 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     team, team_access = access.get_team(request.user, team_id)
     assessments = list(team.assessments.select_related("playbook"))
     form = _new_assessment_form(team) if team_access.can_manage else None
-    return render(
-        request,
-        "assessments/team_detail.html",
-        {"team": team, "access": team_access, "rows": _dashboard_rows(assessments), "form": form},
-    )
+    deleted = list(access.deleted_assessments(team)) if team_access.can_manage else []
+    for assessment in deleted:
+        assessment.restorable_until = services.restorable_until(assessment)
+    context = {"team": team, "access": team_access, "rows": _dashboard_rows(assessments), "form": form}
+    return render(request, "assessments/team_detail.html", context | {"deleted": deleted})
 
 
 def _new_assessment_form(team, data=None) -> NewAssessmentForm:

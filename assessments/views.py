@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments import access, exports, services, sharing, tracking
 from assessments.access import Capability
 from assessments.forms import PracticeAnswerForm, ShareLinkForm, TargetsForm
-from assessments.models import Action, AnswerChange, Assessment, ReportStatus
+from assessments.models import SHOW_EVERYTHING, Action, AnswerChange, Assessment, Disclosure, ReportStatus
 from assessments.report_queue import request_report
 from assessments.results import (
     build_results,
@@ -27,6 +27,8 @@ from assessments.results import (
     load_progress,
     scoped_practices,
 )
+from audit.models import EventKind
+from audit.services import note_download
 from config.site import absolute_url
 from playbook.models import Practice
 from playbook.published import load_practices
@@ -75,6 +77,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             "share_links": share_links,
             "share_form": ShareLinkForm(),
             "workshops": assessment.workshops.all() if team_access.can_manage else [],
+            "submissions": assessment.submissions.all(),
         },
     )
 
@@ -212,7 +215,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     if not assessment.is_submitted:
         return redirect(assessment)
     if request.method == "POST":
-        services.reopen_assessment(assessment=assessment)
+        services.reopen_assessment(assessment=assessment, user=request.user)
         messages.success(request, "Reopened: answers can be changed again.")
         return redirect(assessment)
     live_links = [link for link in assessment.share_links.all() if link.is_active]
@@ -224,11 +227,29 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk, Capability.MANAGE)
     if request.method == "POST":
-        team = assessment.team
-        services.delete_assessment(assessment=assessment)
-        messages.success(request, f"Deleted “{assessment.title}”.")
-        return redirect(team)
-    return render(request, "assessments/assessment_delete.html", {"assessment": assessment})
+        until = services.delete_assessment(assessment=assessment, user=request.user)
+        messages.success(
+            request,
+            f"Deleted “{assessment.title}”. A lead can restore it from the team page until {until:%-d %B %Y}.",
+        )
+        return redirect(assessment.team)
+    context = {"assessment": assessment, "restore_days": settings.ASSESSMENT_RESTORE_DAYS}
+    return render(request, "assessments/assessment_delete.html", context)
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.get_deleted_assessment(request.user, pk)
+    try:
+        services.restore_assessment(assessment=assessment, user=request.user)
+    except services.RestoreWindowOver:
+        messages.error(
+            request, f"“{assessment.title}” was deleted too long ago to restore; it is waiting to be purged."
+        )
+        return redirect(assessment.team)
+    messages.success(request, f"Restored “{assessment.title}”.")
+    return redirect(assessment)
 
 
 @login_required
@@ -287,9 +308,9 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def report_response(request: HttpRequest, results) -> HttpResponse:
+def report_response(request: HttpRequest, results, disclosure: Disclosure = SHOW_EVERYTHING) -> HttpResponse:
     """The PDF when it is ready; otherwise a page that shows the render's progress and fetches it when done."""
-    report = request_report(results)
+    report = request_report(results, disclosure)
     assessment = results.assessment
     if report.status == ReportStatus.READY and request.htmx and "download" in request.GET:
         # A plain navigation: the attachment downloads and the waiting page stays.
@@ -312,7 +333,14 @@ def report_response(request: HttpRequest, results) -> HttpResponse:
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk)
-    return report_response(request, build_results(assessment))
+    response = report_response(request, build_results(assessment))
+    if is_download(response):
+        note_download(EventKind.REPORT_DOWNLOADED, f"the PDF report of “{assessment.title}”", request.user, assessment)
+    return response
+
+
+def is_download(response: HttpResponse) -> bool:
+    return response.has_header("Content-Disposition")
 
 
 def _attachment(content: str | bytes, content_type: str, assessment: Assessment, extension: str) -> HttpResponse:
@@ -328,6 +356,7 @@ def _attachment(content: str | bytes, content_type: str, assessment: Assessment,
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk)
     data = exports.export_json(build_results(assessment), site_url=settings.SITE_URL)
+    note_download(EventKind.EXPORT_DOWNLOADED, f"the JSON export of “{assessment.title}”", request.user, assessment)
     return _attachment(json.dumps(data, indent=2, ensure_ascii=False), "application/json", assessment, "json")
 
 
@@ -335,4 +364,5 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk)
     text = exports.export_csv(build_results(assessment), site_url=settings.SITE_URL)
+    note_download(EventKind.EXPORT_DOWNLOADED, f"the CSV export of “{assessment.title}”", request.user, assessment)
     return _attachment(text.encode("utf-8"), "text/csv; charset=utf-8", assessment, "csv")

@@ -1,9 +1,13 @@
 """The address a request came from, trusting X-Forwarded-For only as far as the operator's own proxies."""
 
+import contextvars
 import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
+
+# The current request's client address, for records written deep in services (the security event log).
+client_address_var: contextvars.ContextVar[str] = contextvars.ContextVar("client_address", default="")
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render, resolve_url
 from django.utils.cache import patch_cache_control
 
+from config.client_ip import client_address_var, client_ip
 from config.logging import request_id_var
 
 logger = logging.getLogger("config.database")
@@ -18,7 +19,8 @@ VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 class RequestIdMiddleware:
-    """Tag each request with an id (a proxy's X-Request-ID if it looks sane) for logs and the response."""
+    """Tag each request with an id (a proxy's X-Request-ID if it looks sane) for logs and the response, and note the
+    client's address for the security event log."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,10 +29,12 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request.id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request.id)
+        address_token = client_address_var.set(client_ip(request))
         try:
             response = self.get_response(request)
         finally:
             request_id_var.reset(token)
+            client_address_var.reset(address_token)
         response["X-Request-ID"] = request.id
         return response
 

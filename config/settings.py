@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "playbook",
     "assessments",
     "workshops",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +287,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # the report page says so. A report queued or rendering this long is presumed lost and queued again.
 TASK_QUEUE_MAX_WAIT_SECONDS = env_int("TASK_QUEUE_MAX_WAIT_SECONDS", 60)
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 300)
+# A deleted assessment can be restored for this many days; `manage.py purge_deleted` erases it afterwards.
+ASSESSMENT_RESTORE_DAYS = env_int("ASSESSMENT_RESTORE_DAYS", 30)
 
 # Workshops: guests who may join from one address, and join codes that may lead nowhere (unknown or ended)
 # from one address, in ten minutes. A room behind one office network shares an address, hence the room size.

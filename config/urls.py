@@ -11,6 +11,7 @@ urlpatterns = [
     path("playbook/", include("playbook.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("identity.page_urls")),
+    path("", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path(".well-known/security.txt", security_txt, name="security_txt"),

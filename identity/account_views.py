@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from audit.queries import sign_ins_of
 from identity.middleware import signed_in_with_company_provider
 
 
@@ -16,5 +17,6 @@ def account(request: HttpRequest) -> HttpResponse:
             "has_second_factor": is_mfa_enabled(request.user),
             "via_company": signed_in_with_company_provider(request),
             "has_password": request.user.has_usable_password(),
+            "sign_ins": sign_ins_of(request.user)[:10],
         },
     )

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from assessments.models import Membership
+from assessments.membership import add_member
+from assessments.models import Membership, Team
 from identity.models import SignInRule
 from identity.rules import Rule, groups_from_claims, roles_to_grant
 
@@ -15,8 +16,9 @@ def apply_sign_in_rules(*, user: AbstractBaseUser, claims: dict) -> dict[int, st
     rules = [Rule(r.team_id, r.email_domain, r.group, r.role) for r in SignInRule.objects.all()]
     held = dict(Membership.objects.filter(user=user).values_list("team_id", "role"))
     granted = roles_to_grant(rules, email=email, groups=groups, held=held)
+    teams = Team.objects.in_bulk(granted)
     for team_id, role in granted.items():
-        Membership.objects.update_or_create(team_id=team_id, user=user, defaults={"role": role})
+        add_member(team=teams[team_id], user=user, role=role, by=None)
     return granted
 
 

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments import membership, services, sharing, tracking
 from assessments.access import CAPABILITIES, CONSULTANT, Capability
-from assessments.models import Organisation, Role
+from assessments.models import Assessment, Organisation, Role
 from assessments.report_queue import request_report
 from assessments.results import build_results
 from identity.models import SignInRule
@@ -92,7 +92,10 @@ ROUTES: dict[str, list[Check]] = {
     "assessments:team": [Check("get", Capability.VIEW, 200)],
     "assessments:start_assessment": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
     "assessments:members": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 200)],
-    "assessments:remove_member": [Check("post", Capability.MANAGE, 302)],
+    "assessments:remove_member": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
+    "assessments:restore": [Check("post", Capability.MANAGE, 302)],
+    "audit:team_events": [Check("get", Capability.MANAGE, 200)],
+    "audit:organisation_events": [Check("get", CONSULTANT, 200)],
     "assessments:revoke_invitation": [Check("post", Capability.MANAGE, 302)],
     "assessments:actions": [Check("get", Capability.VIEW, 200)],
     "assessments:update_action": [Check("post", Capability.MANAGE, 302)],
@@ -139,6 +142,9 @@ ARGS = {
     "assessments:start_assessment": lambda w: [w.team.pk],
     "assessments:members": lambda w: [w.team.pk],
     "assessments:remove_member": lambda w: [w.team.pk, w.removable.pk],
+    "assessments:restore": lambda w: [w.deleted.pk],
+    "audit:team_events": lambda w: [w.team.pk],
+    "audit:organisation_events": lambda w: [w.team.organisation.slug],
     "assessments:revoke_invitation": lambda w: [w.team.pk, w.invitation.pk],
     "assessments:actions": lambda w: [w.team.pk],
     "assessments:update_action": lambda w: [w.team.pk, w.action.pk],
@@ -246,6 +252,7 @@ class World:
     share_link: object
     workshop: object
     sign_in_rule: object
+    deleted: object
 
 
 def _world(team, lead, playbook) -> World:
@@ -270,7 +277,14 @@ def _world(team, lead, playbook) -> World:
             assessment=assessment, user=lead, title="Room", challenge_slugs=[challenge.slug], hours=1
         ),
         sign_in_rule=SignInRule.objects.create(team=team, email_domain="example.com", role=Role.VIEWER),
+        deleted=_deleted_assessment(team, lead),
     )
+
+
+def _deleted_assessment(team, lead):
+    deleted = services.create_assessment(team=team, user=lead, title="Deleted")
+    services.delete_assessment(assessment=deleted, user=lead)
+    return deleted
 
 
 def _shared_assessment_link(team, lead):
@@ -338,6 +352,8 @@ def cast_and_world(django_db_setup, django_db_blocker):
                 .objects.filter(memberships__team__organisation__in=organisations)
                 .values_list("pk", flat=True)
             ) | {user.pk for user in users.values()}
+            for assessment in Assessment.with_deleted.filter(team__organisation__in=organisations):
+                services.erase_assessment(assessment)
             organisations.delete()
             get_user_model().objects.filter(pk__in=people).delete()
 

@@ -1,5 +1,6 @@
 """Leads manage members and invitations; invitations expire and work once."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,15 +9,15 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import membership
+from assessments import membership, sharing
 from assessments.models import Invitation, Membership, Role
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, TeamFactory, submitted_assessment
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_lead_adds_an_existing_user_with_a_role(client_for, team, lead):
-    newcomer = UserFactory()
+def test_a_lead_adds_someone_from_another_team_of_the_organisation_with_a_role(client_for, team, lead):
+    newcomer = MembershipFactory(team=TeamFactory(organisation=team.organisation)).user
     response = client_for(lead).post(
         reverse("assessments:members", args=[team.pk]), {"add": "", "username": newcomer.username, "role": Role.VIEWER}
     )
@@ -24,12 +25,28 @@ def test_a_lead_adds_an_existing_user_with_a_role(client_for, team, lead):
     assert Membership.objects.get(team=team, user=newcomer).role == Role.VIEWER
 
 
-def test_an_unknown_username_is_refused_with_a_hint_and_the_input_kept(client_for, team, lead):
-    response = client_for(lead).post(
-        reverse("assessments:members", args=[team.pk]), {"add": "", "username": "nobody-here", "role": Role.MEMBER}
+def test_an_unknown_username_and_one_outside_the_organisation_get_the_same_answer(client_for, team, lead, outsider):
+    """Adding looks only within the organisation, and the message does not reveal who exists elsewhere."""
+    client = client_for(lead)
+    answers = []
+    for username in ("nobody-here", outsider.username):
+        response = client.post(
+            reverse("assessments:members", args=[team.pk]), {"add": "", "username": username, "role": Role.MEMBER}
+        )
+        assert f'value="{username}"' in response.text
+        answers.append(re.findall(r'class="invalid-feedback"[^>]*>(.*?)</', response.text, re.S))
+    assert f"Nobody in {team.organisation.name} has that username. Invite them by email instead" in answers[0][0]
+    assert answers[0] == answers[1]
+    assert not Membership.objects.filter(team=team, user=outsider).exists()
+
+
+def test_a_consultant_cannot_add_themselves_to_a_team(client_for, team, consultant):
+    MembershipFactory(team=TeamFactory(organisation=team.organisation), user=consultant)
+    response = client_for(consultant).post(
+        reverse("assessments:members", args=[team.pk]), {"add": "", "username": consultant.username, "role": Role.LEAD}
     )
-    assert "No user has that username; invite them by email instead." in response.text
-    assert 'value="nobody-here"' in response.text
+    assert "You cannot add yourself to a team" in response.text
+    assert not Membership.objects.filter(team=team, user=consultant).exists()
 
 
 def test_an_invitation_emails_a_link_that_lets_a_new_person_sign_up_and_join(client, client_for, team, lead):
@@ -86,7 +103,7 @@ def test_signing_up_through_an_expired_invitation_creates_no_account(client, tea
 
 
 def test_an_invitation_works_only_once(client_for, team, lead, outsider):
-    invitation = membership.invite(team=team, email="once@example.com", role=Role.VIEWER, invited_by=lead)
+    invitation = membership.invite(team=team, email=outsider.email, role=Role.VIEWER, invited_by=lead)
     link = reverse("assessments:accept_invitation", args=[invitation.token])
     client = client_for(outsider)
     client.post(link)
@@ -134,8 +151,8 @@ def test_the_only_lead_cannot_be_demoted_and_the_form_keeps_what_was_typed(clien
 
 
 def test_a_lead_may_step_down_once_there_is_another_lead(team, lead, member):
-    membership.add_member(team=team, user=member, role=Role.LEAD)
-    added = membership.add_member(team=team, user=lead, role=Role.MEMBER)
+    membership.add_member(team=team, user=member, role=Role.LEAD, by=lead)
+    added = membership.add_member(team=team, user=lead, role=Role.MEMBER, by=member)
     assert (added.previous_role, added.membership.role) == (Role.LEAD, Role.MEMBER)
 
 
@@ -151,7 +168,7 @@ def test_the_member_and_invitation_forms_give_their_role_fields_distinct_ids(cli
     assert 'id="member-role"' in page and 'id="invite-role"' in page
 
 
-def test_inviting_a_pending_address_again_refreshes_that_invitation_instead_of_adding_one(client_for, team, lead):
+def test_inviting_a_pending_address_again_replaces_that_invitation_with_a_new_link(client, client_for, team, lead):
     first = membership.invite(team=team, email="twice@example.com", role=Role.MEMBER, invited_by=lead)
     Invitation.objects.filter(pk=first.pk).update(expires_at=timezone.now() + timedelta(days=1))
     response = client_for(lead).post(
@@ -160,17 +177,19 @@ def test_inviting_a_pending_address_again_refreshes_that_invitation_instead_of_a
         follow=True,
     )
     [invitation] = Invitation.objects.filter(team=team)
-    assert invitation.token == first.token  # the link in the first email keeps working
+    assert invitation.token != first.token  # the link in the first email (for another role) stops working
+    assert client.get(reverse("assessments:accept_invitation", args=[first.token])).status_code == 404
     assert invitation.role == Role.VIEWER
     assert invitation.expires_at > timezone.now() + timedelta(days=6)
-    assert "Invitation sent again to twice@example.com" in response.text
+    assert "Invitation sent again to Twice@example.com with a new link" in response.text
+    assert "the link in the earlier email no longer works" in response.text
     assert len(mail.outbox) == 1
 
 
 def test_accepting_an_invitation_closes_the_others_to_that_address(client_for, team, lead, outsider):
-    older = membership.invite(team=team, email="dup@example.com", role=Role.MEMBER, invited_by=lead)
+    older = membership.invite(team=team, email=outsider.email, role=Role.MEMBER, invited_by=lead)
     newer = Invitation.objects.create(
-        team=team, email="DUP@example.com", role=Role.VIEWER, token="another-token", expires_at=older.expires_at
+        team=team, email=outsider.email.upper(), role=Role.VIEWER, token="another-token", expires_at=older.expires_at
     )
     client_for(outsider).post(reverse("assessments:accept_invitation", args=[newer.token]))
     assert list(Invitation.objects.filter(team=team, accepted_at__isnull=True)) == []
@@ -206,3 +225,47 @@ def test_another_teams_lead_cannot_withdraw_an_invitation(client_for, team, lead
     )
     assert response.status_code == 404
     assert Invitation.objects.filter(pk=invitation.pk).exists()
+
+
+def test_an_invitation_is_for_its_address_only(client_for, team, lead, outsider):
+    """A signed-in account with another address cannot use the link, and nobody joins through it."""
+    invitation = membership.invite(team=team, email="someone-else@example.com", role=Role.LEAD, invited_by=lead)
+    client = client_for(outsider)
+    response = client.post(reverse("assessments:accept_invitation", args=[invitation.token]), follow=True)
+    assert "This invitation was sent to another email address than your account" in response.text
+    assert not Membership.objects.filter(team=team, user=outsider).exists()
+    assert Invitation.objects.get(pk=invitation.pk).accepted_at is None
+
+
+def test_an_address_that_has_an_account_signs_in_instead_of_making_a_second_one(client, team, lead, outsider):
+    invitation = membership.invite(team=team, email=outsider.email, role=Role.MEMBER, invited_by=lead)
+    link = reverse("assessments:accept_invitation", args=[invitation.token])
+    password = "a-long-enough-passphrase"
+    response = client.post(link, {"username": "second-me", "password1": password, "password2": password})
+    assert response.url.startswith(reverse("account_login")) and "next=" in response.url
+    assert not get_user_model().objects.filter(username="second-me").exists()
+
+
+def test_removing_a_member_asks_first_and_can_revoke_the_teams_share_links(client_for, team, lead, member):
+    submitted = submitted_assessment(team, lead)
+    link = sharing.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
+    row = Membership.objects.get(team=team, user=member)
+    client = client_for(lead)
+    page = client.get(reverse("assessments:remove_member", args=[team.pk, row.pk])).text
+    assert "can no longer vote in its open workshops" in page
+    assert "keeps working until it expires" in page and "Board" in page
+    response = client.post(
+        reverse("assessments:remove_member", args=[team.pk, row.pk]), {"revoke_share_links": "on"}, follow=True
+    )
+    assert f"Removed {member.username} from {team.name} and revoked 1 share link." in response.text
+    link.refresh_from_db()
+    assert link.revoked_at is not None and not Membership.objects.filter(pk=row.pk).exists()
+
+
+def test_removing_a_member_without_revoking_leaves_the_links_working(client_for, team, lead, member):
+    submitted = submitted_assessment(team, lead)
+    link = sharing.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
+    row = Membership.objects.get(team=team, user=member)
+    client_for(lead).post(reverse("assessments:remove_member", args=[team.pk, row.pk]))
+    link.refresh_from_db()
+    assert link.is_active

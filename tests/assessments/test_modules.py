@@ -127,8 +127,8 @@ def test_a_workshop_offers_the_assessments_scope_and_refuses_a_module_outside_it
     client = client_for(lead)
     page = client.get(url).text
     assert f'value="{modules[0].slug}"' in page and f'value="{outside.slug}"' not in page
-    refused = client.post(url, {"title": "Room", "challenges": [outside.slug], "hours": 2})
+    refused = client.post(url, {"title": "Room", "challenges": [outside.slug], "hours": 2, "max_participants": 60})
     assert refused.status_code == 200 and "is not one of the available choices" in refused.text
     assert not Workshop.objects.filter(assessment=assessment).exists()
-    client.post(url, {"title": "Room", "challenges": [modules[0].slug], "hours": 2})
+    client.post(url, {"title": "Room", "challenges": [modules[0].slug], "hours": 2, "max_participants": 60})
     assert Workshop.objects.get(assessment=assessment).challenge_slugs == [modules[0].slug]

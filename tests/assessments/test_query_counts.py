@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments import services
 from tests.factories import publish_synthetic_playbook, submitted_assessment
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,8 @@ def page_costs(client, team, lead, **size) -> dict[str, int]:
 def test_page_costs_do_not_grow_from_8_to_40_practices(client_for, lead, team):
     client = client_for(lead)
     small = page_costs(client, team, lead, challenges=4, practices=2)
-    team.assessments.all().delete()
+    for assessment in team.assessments.all():
+        services.delete_assessment(assessment=assessment, user=lead)
     large = page_costs(client, team, lead, challenges=5, practices=8)
     assert small == large
     assert large["questionnaire"] <= QUESTIONNAIRE_BUDGET
@@ -54,7 +56,8 @@ def test_page_costs_do_not_grow_from_8_to_40_practices(client_for, lead, team):
 def test_dashboard_and_history_costs_do_not_grow_with_the_number_of_assessments(client_for, lead, team):
     client = client_for(lead)
     one = page_costs(client, team, lead, challenges=5, practices=2, assessments=1)
-    team.assessments.all().delete()
+    for assessment in team.assessments.all():
+        services.delete_assessment(assessment=assessment, user=lead)
     many = page_costs(client, team, lead, challenges=5, practices=2, assessments=6)
     assert one["dashboard"] == many["dashboard"]
     assert one["history"] == many["history"]

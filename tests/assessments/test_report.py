@@ -172,7 +172,7 @@ def test_a_report_is_rendered_once_per_revision(team, lead):
     assert first.status == ReportStatus.READY and first.pages > 1
     again = request_report(build_results(assessment))
     assert again.pk == first.pk
-    services.reopen_assessment(assessment=assessment)
+    services.reopen_assessment(assessment=assessment, user=lead)
     assessment.refresh_from_db()
     practice = load_practices(assessment.playbook)[0]
     services.save_answers(

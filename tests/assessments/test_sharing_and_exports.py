@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import access, services, sharing
-from assessments.models import ShareLink
+from assessments.models import RenderedReport, ShareLink
 from assessments.results import build_results
 from tests.factories import submitted_assessment
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_a_stakeholder_without_an_account_reads_results_and_the_pdf_and_nothing_
 
 def test_revoked_expired_and_forged_links_open_nothing(client, lead, submitted):
     revoked = sharing.create_share_link(assessment=submitted, label="A", days=7, user=lead)
-    sharing.revoke_share_link(link=revoked)
+    sharing.revoke_share_link(link=revoked, by=lead)
     expired = sharing.create_share_link(assessment=submitted, label="B", days=7, user=lead)
     ShareLink.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     valid = sharing.create_share_link(assessment=submitted, label="C", days=7, user=lead)
@@ -71,7 +72,7 @@ def test_revoked_expired_and_forged_links_open_nothing(client, lead, submitted):
 
 def test_a_suspended_link_says_the_results_are_being_revised_and_works_again_once_resubmitted(client, lead, submitted):
     link = sharing.create_share_link(assessment=submitted, label="A", days=7, user=lead)
-    services.reopen_assessment(assessment=submitted)
+    services.reopen_assessment(assessment=submitted, user=lead)
     for name in ("assessments:shared_results", "assessments:shared_report"):
         page = client.get(share_url(link, name))
         assert page.status_code == 200 and f"<bdi>{submitted.title}</bdi> is being revised" in page.text
@@ -141,8 +142,8 @@ def test_a_share_link_without_a_label_says_which_field_is_missing(client_for, le
 def test_the_overview_marks_links_of_a_reopened_assessment_as_suspended(client_for, lead, submitted):
     sharing.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
     revoked = sharing.create_share_link(assessment=submitted, label="Old", days=7, user=lead)
-    sharing.revoke_share_link(link=revoked)
-    services.reopen_assessment(assessment=submitted)
+    sharing.revoke_share_link(link=revoked, by=lead)
+    services.reopen_assessment(assessment=submitted, user=lead)
     page = client_for(lead).get(submitted.get_absolute_url()).text
     assert "suspended while the assessment is reopened; works again once resubmitted" in page
     assert "1 share link is suspended while the assessment is reopened" in page
@@ -154,3 +155,47 @@ def test_the_overview_warns_that_reopening_suspends_working_share_links(client_f
     page = client_for(lead).get(submitted.get_absolute_url()).text
     assert "Reopening this assessment suspends its 2 working share links until it is submitted again." in page
     assert "suspended while" not in page
+
+
+def _shared_pdf_text(client, link) -> str:
+    response = client.get(share_url(link, "assessments:shared_report"))
+    assert response["Content-Type"] == "application/pdf"
+    return " ".join(pdf_text(response.content).split())
+
+
+def test_a_share_link_leaves_out_names_by_default_and_notes_when_asked(client, team, lead):
+    lead.first_name, lead.last_name = "Lea", "Ng"
+    lead.save()
+    submitted = submitted_assessment(
+        team, lead, title="Noted review", notes_for=lambda practice: "Evidence: wiki/page-7"
+    )
+    default = sharing.create_share_link(assessment=submitted, label="Board", days=7, user=lead)
+    assert (default.shows_names, default.shows_notes) == (False, True)
+    assert "Evidence: wiki/page-7" in client.get(share_url(default)).text
+    text = _shared_pdf_text(client, default)
+    assert "Who took part" not in text and "Lea Ng" not in text and "Evidence: wiki/page-7" in text
+
+    quiet = sharing.create_share_link(
+        assessment=submitted, label="Auditor", days=7, user=lead, shows_names=False, shows_notes=False
+    )
+    assert "Evidence: wiki/page-7" not in client.get(share_url(quiet)).text
+    assert "Evidence: wiki/page-7" not in _shared_pdf_text(client, quiet)
+
+    named = sharing.create_share_link(assessment=submitted, label="Sponsor", days=7, user=lead, shows_names=True)
+    assert "Who took part Lea Ng" in _shared_pdf_text(client, named)
+    # Each audience keeps its own rendered PDF: asking for one does not throw away the others.
+    audiences = set(RenderedReport.objects.filter(assessment=submitted).values_list("audience", flat=True))
+    assert audiences == {"notes", "none", "names,notes"}
+
+
+def test_the_share_form_offers_both_choices_and_records_them(client_for, lead, submitted):
+    client = client_for(lead)
+    page = client.get(submitted.get_absolute_url()).text
+    assert 'name="shows_names"' in page and 'name="shows_notes"' in page
+    client.post(
+        reverse("assessments:share_create", args=[submitted.pk]),
+        {"label": "Auditor", "days": 7, "shows_names": "on"},
+    )
+    link = ShareLink.objects.get(assessment=submitted)
+    assert (link.shows_names, link.shows_notes) == (True, False)
+    assert "names, no notes" in client.get(submitted.get_absolute_url()).text

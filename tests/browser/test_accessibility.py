@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from assessments import membership, services, sharing, tracking
+from assessments.models import Membership
 from playbook.published import load_practices
 from tests.browser.conftest import axe_violations
 from tests.factories import PASSWORD, submitted_assessment
@@ -18,7 +19,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def world(team, lead, playbook, consultant):
+def world(team, lead, viewer, playbook, consultant):
     practices = load_practices(playbook)
     submitted = submitted_assessment(
         team, lead, title="Scanned", level_for=lambda p: practices.index(p) % 4, notes_for=lambda p: "Evidence"
@@ -32,6 +33,9 @@ def world(team, lead, playbook, consultant):
     workshop_services.move_room(workshop=workshop, practice=practices[0])
     link = sharing.create_share_link(assessment=submitted, label="Board", days=3, user=lead)
     invitation = membership.invite(team=team, email="new@example.com", role="member", invited_by=lead)
+    services.delete_assessment(
+        assessment=services.create_assessment(team=team, user=lead, title="Deleted by mistake"), user=lead
+    )
     return {
         "team": team,
         "submitted": submitted,
@@ -41,6 +45,7 @@ def world(team, lead, playbook, consultant):
         "share": sharing.share_token(link),
         "invitation": invitation.token,
         "challenge": playbook.challenges.first().slug,
+        "removable": Membership.objects.get(team=team, user=viewer).pk,
         "version": playbook.version,
     }
 
@@ -73,6 +78,8 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
         "compare": f"/teams/{team}/compare/?before={submitted}&after={draft}",
         "actions": f"/teams/{team}/actions/",
         "members": f"/teams/{team}/members/",
+        "remove a member": f"/teams/{team}/members/{w['removable']}/remove/",
+        "security events (team)": f"/teams/{team}/security-events/",
         "overview (draft)": f"/assessments/{draft}/",
         "overview (submitted)": f"/assessments/{submitted}/",
         "overview (nothing answered)": f"/assessments/{empty}/",
@@ -97,7 +104,11 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
         "questionnaire (viewer)": f"/assessments/{draft}/challenges/{w['challenge']}/",
         "results (viewer)": f"/assessments/{submitted}/results/",
     }
-    as_consultant = {"organisation heatmap": f"/organisations/{w['team'].organisation.slug}/"}
+    organisation = w["team"].organisation.slug
+    as_consultant = {
+        "security events (organisation)": f"/organisations/{organisation}/security-events/",
+        "organisation heatmap": f"/organisations/{organisation}/",  # last: its colours are checked below
+    }
 
     results: dict[str, list] = {}
     too_wide_for_a_phone: dict[str, int] = {}
