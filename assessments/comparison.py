@@ -109,6 +109,29 @@ def challenge_trends(before: AssessmentScore | None, after: AssessmentScore) -> 
     return tuple(ChallengeTrend(c.title, earlier.get(c.slug), c.level) for c in after.challenges)
 
 
+def challenge_reworded(practice_origins: Sequence[str], *, same_version: bool, revises: bool) -> bool:
+    """Whether a challenge reads differently in a later playbook version than in an earlier one.
+
+    `practice_origins` are the origin kinds its practices declare in the later version. On the same version nothing
+    changed; on the version that revises the earlier one, it is reworded when any practice declares a change;
+    between versions further apart nothing is declared against the earlier one, so it counts as reworded.
+    """
+    if same_version:
+        return False
+    if not revises:
+        return True
+    return any(kind != "unchanged" for kind in practice_origins)
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """Where a team's history moves from one playbook version to the next: the challenges worded differently."""
+
+    before: str
+    after: str
+    reworded: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class ChallengeVersion:
     """A challenge as one assessment asked it: its slug and title, and whether its wording differs from the other

@@ -3,12 +3,21 @@ hand plain data to the scoring and planning functions, and return what the
 results page, the questionnaire and the PDF show.
 """
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from assessments.comparison import ActionOutcome, ActionRecord, ChallengeVersion, PracticeLevel, action_outcomes
+from assessments.comparison import (
+    ActionOutcome,
+    ActionRecord,
+    ChallengeVersion,
+    PracticeLevel,
+    VersionChange,
+    action_outcomes,
+    challenge_reworded,
+)
 from assessments.framework_scores import FrameworkEstimate, ItemCoverage, estimate_framework
 from assessments.models import Action, Answer, Assessment, Status, not_applicable_accepted
 from assessments.planning import (
@@ -307,24 +316,41 @@ def previous_submitted(assessment: Assessment) -> Assessment | None:
 
 
 def challenge_versions(earlier: AssessmentResults, later: AssessmentResults) -> tuple[list, list]:
-    """Both assessments' challenges, the later ones marked where their wording differs from the earlier version.
-
-    On the version that revises the earlier one, a challenge is reworded when any of its practices declares itself
-    changed; between versions further apart every shared challenge is treated as reworded.
-    """
+    """Both assessments' challenges, the later ones marked where their wording differs from the earlier version."""
     same = earlier.playbook.pk == later.playbook.pk
     revises = later.playbook.previous_id == earlier.playbook.pk
 
     def reworded(item: ChallengeResult) -> bool:
-        if same:
-            return False
-        if not revises:
-            return True
-        return any(row.practice.origin.get("kind") != "unchanged" for row in item.rows)
+        origins = [row.practice.origin.get("kind", "") for row in item.rows]
+        return challenge_reworded(origins, same_version=same, revises=revises)
 
     before = [ChallengeVersion(c.challenge.slug, c.challenge.title) for c in earlier.challenges]
     after = [ChallengeVersion(c.challenge.slug, c.challenge.title, reworded(c)) for c in later.challenges]
     return before, after
+
+
+def version_changes(assessments: Sequence[Assessment]) -> list[VersionChange]:
+    """Between consecutive assessments (oldest first) on different playbook versions, the challenges both versions
+    have that read differently in the later one (the rule of `challenge_versions`)."""
+    changes = []
+    for earlier, later in itertools.pairwise(assessments):
+        if earlier.playbook_id == later.playbook_id:
+            continue
+        earlier_slugs = {practice.challenge.slug for practice in load_practices(earlier.playbook)}
+        origins: dict[str, list[str]] = {}
+        titles: dict[str, str] = {}
+        for practice in load_practices(later.playbook):
+            if practice.challenge.slug in earlier_slugs:
+                origins.setdefault(practice.challenge.slug, []).append(practice.origin.get("kind", ""))
+                titles[practice.challenge.slug] = practice.challenge.title
+        revises = later.playbook.previous_id == earlier.playbook_id
+        reworded = tuple(
+            titles[slug]
+            for slug, kinds in origins.items()
+            if challenge_reworded(kinds, same_version=False, revises=revises)
+        )
+        changes.append(VersionChange(earlier.playbook.version, later.playbook.version, reworded))
+    return changes
 
 
 def practice_levels(results: AssessmentResults) -> list[PracticeLevel]:

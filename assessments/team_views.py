@@ -14,7 +14,14 @@ from assessments.charts import TrendSeries, trend_svg
 from assessments.comparison import Change, action_outcomes, compare_practices, compare_scopes
 from assessments.forms import CompareForm, NewAssessmentForm
 from assessments.models import Action, Assessment, Status, isolated
-from assessments.results import action_record, build_results, challenge_versions, practice_levels, score_many
+from assessments.results import (
+    action_record,
+    build_results,
+    challenge_versions,
+    practice_levels,
+    score_many,
+    version_changes,
+)
 from playbook.models import PlaybookVersion
 
 
@@ -93,7 +100,9 @@ def _history_page(request: HttpRequest, team, team_access, compare_form: Compare
         for slug, title in challenge_titles.items()
     ]
     labels = [date_format(localtime(a.submitted_at), "j M Y") for a in submitted]
-    rows = [(a, scores[a.pk]) for a in submitted]
+    # Columns are every challenge any of them covered, matched by slug: modules come and go between assessments.
+    by_slug = {a.pk: {c.slug: c for c in scores[a.pk].challenges} for a in submitted}
+    rows = [(a, scores[a.pk], [by_slug[a.pk].get(slug) for slug in challenge_titles]) for a in submitted]
     if compare_form is None:
         assessments = list(team.assessments.order_by("-created_at"))
         compare_form = CompareForm(assessments=assessments, initial=CompareForm.defaults(assessments))
@@ -104,6 +113,8 @@ def _history_page(request: HttpRequest, team, team_access, compare_form: Compare
             "team": team,
             "access": team_access,
             "rows": rows,
+            "columns": list(challenge_titles.values()),
+            "version_changes": version_changes(submitted),
             "chart": trend_svg(series, labels, title=f"{isolated(team.name)}: challenge scores over time")
             if rows
             else "",

@@ -88,6 +88,21 @@ def check_origins(content: PlaybookContent, previous: PlaybookContent, files: Ma
                 raise ContentError(where, item, "is declared unchanged but its question, levels or steps changed")
             if origin.kind != "unchanged" and same:
                 raise ContentError(where, item, f"is declared {origin.kind} but nothing in it changed")
+            if origin.kind == "levels-changed" and origin.changed_levels:
+                # An undeclared changed level would keep an earlier answer that its new statement may not support.
+                changed = {
+                    level
+                    for level, (old_option, option) in enumerate(zip(before.options, practice.options, strict=True))
+                    if old_option != option
+                }
+                if undeclared := sorted(changed - set(origin.changed_levels)):
+                    raise ContentError(
+                        where,
+                        item,
+                        f"level {undeclared[0]} changed but is not listed under levels-changed: list it (answers"
+                        " there are then confirmed again), or declare the practice reworded if no level's meaning"
+                        " changed",
+                    )
             accounted.add(practice.slug)
         elif origin.kind == "new":
             if practice.slug in old:

@@ -1,6 +1,7 @@
 """Lifecycle modules: an assessment's scope is the five core challenges and the modules its team chose."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -12,6 +13,7 @@ from assessments import services
 from assessments.exports import export_csv, export_json
 from assessments.report import render_pdf, render_report_html
 from assessments.results import build_results, scoped_practices
+from playbook.published import load_frameworks
 from tests.factories import answer_every_practice, submitted_assessment
 from tests.pdf import pdf_text
 
@@ -57,7 +59,7 @@ def test_the_pdf_and_the_exports_include_the_modules(team, lead, modules):
     pdf, _ = render_pdf(render_report_html(results))
     text = " ".join(pdf_text(pdf).split())
     assert all(m.title in text for m in modules)
-    assert "Estimated The ML Test Score" in text
+    assert "The ML Test Score: an estimate from the answers Final score:" in text
     data = export_json(results, site_url=SITE_URL)
     assert data["assessment"]["modules"] == [m.slug for m in modules]
     assert [c["slug"] for c in data["challenges"] if c["module"]] == [m.slug for m in modules]
@@ -132,3 +134,32 @@ def test_a_workshop_offers_the_assessments_scope_and_refuses_a_module_outside_it
     assert not Workshop.objects.filter(assessment=assessment).exists()
     client.post(url, {"title": "Room", "challenges": [modules[0].slug], "hours": 2, "max_participants": 60})
     assert Workshop.objects.get(assessment=assessment).challenge_slugs == [modules[0].slug]
+
+
+def test_the_results_page_estimates_the_ml_test_score_and_says_what_it_could_not_assess(client_for, team, lead):
+    assessment = submitted_assessment(team, lead, level_for=lambda practice: 3)  # the core only, no modules
+    [ml_test] = [result for result in build_results(assessment).frameworks if result.framework.slug == "ml-test-score"]
+    estimate = ml_test.estimate
+    assert estimate.partial and estimate.not_assessed  # tests covered only by modules the team did not choose
+    page = client_for(lead).get(reverse("assessments:results", args=[assessment.pk])).text
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split()).replace(" ,", ",")
+    assert "The ML Test Score: an estimate from the answers" in page
+    assert f"Final score: {estimate.final:.1f}, the lowest of the section scores below" in page
+    assert f"{len(estimate.not_assessed)} tests could not be assessed from this assessment and count 0" in page
+    for section in estimate.sections:
+        assert f"{section.points:.1f} of {section.total}" in page
+
+
+def test_the_coverage_page_counts_each_frameworks_items_and_says_why_one_is_out_of_scope(client, playbook):
+    page = html.unescape(client.get(reverse("playbook:coverage", args=[playbook.version])).text)
+    frameworks = load_frameworks(playbook)
+    assert len(frameworks) == 7
+    for framework in frameworks:
+        items = framework.items.all()
+        covered = sum(1 for item in items if item.practices.all())
+        assert f"{covered} of {len(items)} items covered" in page
+        for item in items:
+            for practice in item.practices.all():
+                assert f"{item.slug}: {item.title}" in page and practice.title in page
+    out_of_scope = [item for framework in frameworks for item in framework.items.all() if item.out_of_scope]
+    assert out_of_scope and all(f"Out of scope: {item.out_of_scope}" in page for item in out_of_scope)

@@ -138,3 +138,32 @@ def test_a_level_that_repeats_a_clause_of_the_level_below_is_refused(content):
     edit(first_challenge(content), repeat)
     with pytest.raises(ContentError, match="options 2 and 3 both say 'every release is reviewed by a named user'"):
         read_playbook(content)
+
+
+@pytest.fixture
+def mapped(tmp_path):
+    """Copies of both versions; 2027.1 (it revises 2026.1) is the one mapped to frameworks."""
+    root = tmp_path / "content"
+    for version in ("2026.1", "2027.1"):
+        shutil.copytree(settings.PLAYBOOK_CONTENT_DIR / version, root / version)
+    return root / "2027.1"
+
+
+def test_a_practice_covering_an_unknown_framework_or_item_is_refused(mapped):
+    edit(first_challenge(mapped), lambda d: d["practices"][0].update(covers={"no-such-framework": ["x-1"]}))
+    with pytest.raises(
+        ContentError, match="practice 'users-shape-the-problem': covers unknown framework 'no-such-framework'"
+    ):
+        read_playbook(mapped)
+    edit(first_challenge(mapped), lambda d: d["practices"][0].update(covers={"ml-test-score": ["no-such-item"]}))
+    with pytest.raises(ContentError, match="covers unknown item 'ml-test-score no-such-item'"):
+        read_playbook(mapped)
+
+
+def test_a_framework_item_that_no_practice_covers_must_say_why(mapped):
+    def add_item(framework):
+        framework["items"].append({"id": "extra-1", "section": framework["items"][0]["section"], "title": "Extra"})
+
+    edit(mapped / "frameworks" / "ml-test-score.yaml", add_item)
+    with pytest.raises(ContentError, match="item 'extra-1'.*no practice covers it"):
+        read_playbook(mapped)

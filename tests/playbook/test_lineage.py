@@ -182,3 +182,17 @@ def test_a_renamed_practice_whose_old_slug_remains_is_a_load_error(content):
     write_successor(content, rename_badly)
     with pytest.raises(CommandError, match="renamed from 'users-shape-the-problem', which still exists"):
         load(content)
+
+
+def test_a_changed_level_missing_from_levels_changed_is_a_load_error(content):
+    """Otherwise an earlier answer at that level would be kept against a statement it may no longer meet."""
+
+    def change_two_levels_declare_one(practices):
+        practices[1]["options"][1] += " Someone writes down what users said."
+        practices[1]["options"][2] += " Every change is demonstrated."
+        practices[1]["origin"] = {"levels-changed": [1]}
+
+    write_successor(content, change_two_levels_declare_one)
+    with pytest.raises(CommandError, match="iterative-demos-with-users.*level 2 changed but is not listed"):
+        load(content)
+    assert not PlaybookVersion.objects.filter(version="2099.5").exists()
