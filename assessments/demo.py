@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from api import services as api_services
+from api.models import TokenScope
 from assessments import membership, services, sharing, tracking
 from assessments.models import (
     ActionStatus,
@@ -78,6 +80,7 @@ def load_demo() -> bool:
     membership.invite(team=fraud, email="new.analyst@demo.invalid", role=Role.MEMBER, invited_by=lead)
     mistake = services.create_assessment(team=fraud, user=lead, title="Started by mistake", subject=SUBJECT)
     services.delete_assessment(assessment=mistake, user=lead)
+    api_services.create_token(user=lead, name="Team dashboard script", scope=TokenScope.READ, days=90)
     modules = list(current.challenges.filter(is_module=True).values_list("slug", flat=True)[:2])
     draft = services.create_assessment(
         team=fraud, user=lead, title="Autumn review", subject=SUBJECT, modules=modules, prefill_from=spring

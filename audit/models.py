@@ -26,6 +26,8 @@ class EventKind(models.TextChoices):
     ASSESSMENT_DELETED = "assessment_deleted", "Assessment deleted"
     ASSESSMENT_RESTORED = "assessment_restored", "Assessment restored"
     ASSESSMENT_PURGED = "assessment_purged", "Assessment purged"
+    TOKEN_CREATED = "token_created", "API token created"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
 
 
 class AppendOnly(Exception):

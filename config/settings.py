@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "assessments",
     "workshops",
     "audit",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +298,40 @@ ASSESSMENT_RESTORE_DAYS = env_int("ASSESSMENT_RESTORE_DAYS", 30)
 # from one address, in ten minutes. A room behind one office network shares an address, hence the room size.
 WORKSHOP_GUEST_JOINS_PER_ADDRESS = env_int("WORKSHOP_GUEST_JOINS_PER_ADDRESS", 60)
 WORKSHOP_CODE_ATTEMPTS_PER_ADDRESS = env_int("WORKSHOP_CODE_ATTEMPTS_PER_ADDRESS", 20)
+
+# The API (api/): Django REST framework, its schema by drf-spectacular, Swagger UI from drf-spectacular-sidecar.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 120)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.permissions.TokenScopeAllows"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MLOps Maturity Assessment API",
+    "DESCRIPTION": "Teams, assessments, answers, results, tracked actions and the playbook. Authenticate with a "
+    "personal access token from your account page: `Authorization: Bearer mma_…`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessments.models.Status",
+        "ActionStatusEnum": "assessments.models.ActionStatus",
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

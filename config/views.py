@@ -38,10 +38,28 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _api_error(code: str, message: str, status: int) -> JsonResponse:
+    """The API's error shape (api/errors.py), for errors Django answers before any API view runs."""
+    return JsonResponse({"error": {"code": code, "message": message, "details": {}}}, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _api_error("not_found", "No such API route or object.", 404)
+    return render(request, "404.html", status=404)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django's last-resort error page; a lost database connection gets the calmer 'come back soon' page."""
     exception = sys.exc_info()[1]
-    if isinstance(exception, OperationalError | InterfaceError):
+    unavailable = isinstance(exception, OperationalError | InterfaceError)
+    if request.path.startswith("/api/"):
+        return (
+            _api_error("unavailable", "Try again shortly.", 503)
+            if unavailable
+            else _api_error("server_error", "Something went wrong on our side; it has been logged.", 500)
+        )
+    if unavailable:
         return render(request, "503.html", status=503)
     return render(request, "500.html", status=500)
 

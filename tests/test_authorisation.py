@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api import services as api_services
+from api.models import TokenScope
 from assessments import membership, services, sharing, tracking
 from assessments.access import CAPABILITIES, CONSULTANT, Capability
 from assessments.models import Assessment, Organisation, Role
@@ -96,6 +98,25 @@ ROUTES: dict[str, list[Check]] = {
     "assessments:restore": [Check("post", Capability.MANAGE, 302)],
     "audit:team_events": [Check("get", Capability.MANAGE, 200)],
     "audit:organisation_events": [Check("get", CONSULTANT, 200)],
+    # Personal access tokens (pages) and the API (through a read-write token of the visitor; anonymous: 401).
+    "tokens:list": [Check("get", "login", 200), Check("post", "login", 200)],
+    "tokens:revoke": [Check("post", "login", 404, overrides=((Role.LEAD, 302),))],  # one's own tokens only
+    "api:teams": [Check("get", "login", 200)],
+    "api:team": [Check("get", Capability.VIEW, 200)],
+    "api:assessments": [Check("get", "login", 200), Check("post", Capability.MANAGE, 201)],
+    "api:assessment": [Check("get", Capability.VIEW, 200)],
+    "api:submit": [Check("post", Capability.MANAGE, 409)],  # the probe is a draft with one answer: incomplete
+    "api:reopen": [Check("post", Capability.MANAGE, 409)],  # and not submitted
+    "api:answers": [Check("get", Capability.VIEW, 200)],
+    "api:answer": [Check("put", Capability.ANSWER, 200)],
+    "api:results": [Check("get", Capability.VIEW, 200)],
+    "api:track_action": [Check("post", Capability.MANAGE, 201)],
+    "api:actions": [Check("get", "login", 200)],
+    "api:action": [Check("patch", Capability.MANAGE, 200)],  # members may update only actions they own
+    "api:playbook_versions": [Check("get", PUBLIC, 200)],
+    "api:playbook_version": [Check("get", PUBLIC, 200)],
+    "api:schema": [Check("get", "login", 200)],
+    "api:docs": [Check("get", "login", 200)],  # a page for people (signed in with the session), not an endpoint
     "assessments:revoke_invitation": [Check("post", Capability.MANAGE, 302)],
     "assessments:actions": [Check("get", Capability.VIEW, 200)],
     "assessments:update_action": [Check("post", Capability.MANAGE, 302)],
@@ -145,6 +166,17 @@ ARGS = {
     "assessments:restore": lambda w: [w.deleted.pk],
     "audit:team_events": lambda w: [w.team.pk],
     "audit:organisation_events": lambda w: [w.team.organisation.slug],
+    "tokens:revoke": lambda w: [w.token.pk],
+    "api:team": lambda w: [w.team.pk],
+    "api:assessment": lambda w: [w.assessment.pk],
+    "api:submit": lambda w: [w.assessment.pk],
+    "api:reopen": lambda w: [w.assessment.pk],
+    "api:answers": lambda w: [w.assessment.pk],
+    "api:answer": lambda w: [w.assessment.pk, w.practice.slug],
+    "api:results": lambda w: [w.assessment.pk],
+    "api:track_action": lambda w: [w.assessment.pk],
+    "api:action": lambda w: [w.action.pk],
+    "api:playbook_version": lambda w: [w.playbook.version],
     "assessments:revoke_invitation": lambda w: [w.team.pk, w.invitation.pk],
     "assessments:actions": lambda w: [w.team.pk],
     "assessments:update_action": lambda w: [w.team.pk, w.action.pk],
@@ -199,6 +231,11 @@ DATA = {
     },
     ("workshops:places", "post"): {"max_participants": 80},
     ("workshops:decide", "post"): lambda w: {f"decide-{w.practice.slug}-level": "2"},
+    ("tokens:list", "post"): {"name": "Probe", "scope": "read", "days": 30},
+    ("api:assessments", "post"): lambda w: {"team": w.team.pk, "title": "From the API"},
+    ("api:answer", "put"): {"level": 1, "notes": "from the API"},
+    ("api:track_action", "post"): lambda w: {"practice": w.action.practice_slug},
+    ("api:action", "patch"): {"status": "doing"},
 }
 QUERY = {"assessments:compare": lambda w: {"before": w.assessment.pk, "after": w.share_link.assessment_id}}
 # The Django admin has its own staff-only checks; it is declared as a whole.
@@ -253,6 +290,7 @@ class World:
     workshop: object
     sign_in_rule: object
     deleted: object
+    token: object
 
 
 def _world(team, lead, playbook) -> World:
@@ -278,6 +316,7 @@ def _world(team, lead, playbook) -> World:
         ),
         sign_in_rule=SignInRule.objects.create(team=team, email_domain="example.com", role=Role.VIEWER),
         deleted=_deleted_assessment(team, lead),
+        token=api_services.create_token(user=lead, name="Lead's", scope=TokenScope.READ, days=30).token,
     )
 
 
@@ -379,13 +418,25 @@ def cast_and_world(django_db_setup, django_db_blocker):
 def test_who_may_use_each_url(client, name, check, visitor, cast_and_world):
     cast, world = cast_and_world
     cache.clear()  # practice cards cached by a rolled-back case must not be served to the next
-    if visitor != "anonymous":
+    api = name.startswith("api:") and name != "api:docs"
+    headers = {}
+    if visitor != "anonymous" and api:
+        secret = api_services.create_token(user=cast[visitor], name="probe", scope=TokenScope.WRITE, days=1).secret
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    elif visitor != "anonymous":
         client.force_login(cast[visitor])
     url = reverse(name, args=_args(name, world))
-    response = getattr(client, check.method)(url, _data(name, check.method, world))
+    data = _data(name, check.method, world)
+    if api and check.method != "get":
+        response = getattr(client, check.method)(url, data, content_type="application/json", **headers)
+    else:
+        response = getattr(client, check.method)(url, data, **headers)
 
     expected = _expected(check, visitor)
-    if expected == "login":
+    if expected == "login" and api:
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "not_authenticated"
+    elif expected == "login":
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
     else:

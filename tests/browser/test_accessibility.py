@@ -96,6 +96,7 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
         "close workshop": f"/workshops/{w['workshop'].pk}/close/",
         "projector": f"/workshops/{w['workshop'].pk}/projector/",
         "your account": "/account/",
+        "api tokens": "/account/tokens/",
         "change password": "/accounts/password/change/",
         "second factor": "/accounts/2fa/",
     }

@@ -1,0 +1,171 @@
+"""What the API reads and writes. Writes go through the same services as the pages."""
+
+from rest_framework import serializers
+
+from assessments.models import NOTES_MAX_LENGTH, Action, ActionStatus, Answer, Assessment, NotApplicableReason, Team
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name")
+    role = serializers.SerializerMethodField(help_text="Your role: lead, member, viewer or consultant")
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "slug", "organisation", "role"]
+
+    def get_role(self, team) -> str:
+        return team.my_role or "consultant"
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    team = serializers.PrimaryKeyRelatedField(read_only=True)
+    playbook_version = serializers.CharField(source="playbook.version", read_only=True)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "team",
+            "title",
+            "subject",
+            "modules",
+            "status",
+            "playbook_version",
+            "created_at",
+            "submitted_at",
+            "submitted_by",
+            "targets",
+        ]
+        read_only_fields = fields
+
+
+class NewAssessmentSerializer(serializers.Serializer):
+    team = serializers.IntegerField(help_text="A team you lead (or consult for)")
+    title = serializers.CharField(max_length=200)
+    subject = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    modules = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    practice = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    challenge = serializers.CharField(source="practice.challenge.slug", read_only=True)
+    level = serializers.IntegerField(source="option.level", allow_null=True, read_only=True)
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Answer
+        fields = [
+            "practice",
+            "challenge",
+            "level",
+            "not_applicable_reason",
+            "not_applicable_detail",
+            "notes",
+            "revision",
+            "to_confirm",
+            "updated_at",
+            "updated_by",
+        ]
+        read_only_fields = fields
+
+
+class AnswerWriteSerializer(serializers.Serializer):
+    level = serializers.IntegerField(min_value=0, max_value=4, allow_null=True, required=False, default=None)
+    not_applicable_reason = serializers.ChoiceField(
+        choices=NotApplicableReason.choices, required=False, default="", allow_blank=True
+    )
+    not_applicable_detail = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    notes = serializers.CharField(max_length=NOTES_MAX_LENGTH, required=False, default="", allow_blank=True)
+    revision = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The revision you read; if the answer changed since, nothing is written and you get 409",
+    )
+
+    def validate(self, data):
+        if data["level"] is not None and data["not_applicable_reason"]:
+            raise serializers.ValidationError("Give a level or a not-applicable reason, not both.")
+        return data
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    assessment = serializers.PrimaryKeyRelatedField(read_only=True)
+    team = serializers.PrimaryKeyRelatedField(read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "team",
+            "assessment",
+            "challenge_slug",
+            "practice_slug",
+            "title",
+            "from_level",
+            "status",
+            "owner",
+            "due_date",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class NewActionSerializer(serializers.Serializer):
+    practice = serializers.SlugField(help_text="The practice of an item in the assessment's plan")
+
+
+class ActionUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.DictField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+class ConflictSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+    current = AnswerSerializer(help_text="The answer as it is stored now")
+
+
+class PlaybookVersionSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    title = serializers.CharField()
+    current = serializers.BooleanField()
+    loaded_at = serializers.DateTimeField()
+
+
+class LevelSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    statement = serializers.CharField()
+
+
+class PracticeOutlineSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    question = serializers.CharField()
+    critical = serializers.BooleanField()
+    levels = LevelSerializer(many=True)
+    guidance_url = serializers.URLField()
+
+
+class ChallengeOutlineSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    module = serializers.BooleanField()
+    practices = PracticeOutlineSerializer(many=True)
+
+
+class PlaybookOutlineSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    title = serializers.CharField()
+    challenges = ChallengeOutlineSerializer(many=True)

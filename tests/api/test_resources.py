@@ -1,0 +1,110 @@
+"""The API's resources, through tokens, with the same rules as the pages."""
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Action, Assessment, Status
+from tests.factories import submitted_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def error_of(response) -> dict:
+    body = response.json()
+    assert set(body) >= {"error"} and set(body["error"]) == {"code", "message", "details"}, body
+    return body["error"]
+
+
+def test_lists_hold_only_what_the_user_can_see_and_filter(client, team, lead, outsider, bearer):
+    mine = submitted_assessment(team, lead, title="Mine")
+    draft = services.create_assessment(team=team, user=lead, title="Draft")
+    theirs = services.create_assessment(team=outsider.memberships.get().team, user=outsider, title="Theirs")
+    headers = bearer(lead)
+    teams = client.get(reverse("api:teams"), **headers).json()["results"]
+    assert [(t["id"], t["role"]) for t in teams] == [(team.pk, "lead")]
+    listed = client.get(reverse("api:assessments"), **headers).json()
+    assert {a["id"] for a in listed["results"]} == {mine.pk, draft.pk}
+    submitted = client.get(reverse("api:assessments"), {"status": "submitted", "team": team.pk}, **headers).json()
+    assert [a["id"] for a in submitted["results"]] == [mine.pk]
+    assert error_of(client.get(reverse("api:assessment", args=[theirs.pk]), **headers))["code"] == "not_found"
+
+
+def test_a_lead_creates_an_assessment_and_a_member_may_not(client, team, lead, member, bearer):
+    created = client.post(
+        reverse("api:assessments"), {"team": team.pk, "title": "From CI", "subject": "Scoring"}, **bearer(lead)
+    )
+    assert created.status_code == 201 and Assessment.objects.get(pk=created.json()["id"]).title == "From CI"
+    refused = client.post(reverse("api:assessments"), {"team": team.pk, "title": "No"}, **bearer(member))
+    assert refused.status_code == 403 and error_of(refused)["code"] == "permission_denied"
+    invalid = client.post(reverse("api:assessments"), {"team": team.pk}, **bearer(lead))
+    assert invalid.status_code == 400 and "title" in error_of(invalid)["details"]
+
+
+def test_a_stale_answer_gets_409_with_the_current_answer_and_overwrites_nothing(client, team, lead, member, bearer):
+    assessment = services.create_assessment(team=team, user=lead, title="Draft")
+    practice = assessment.playbook.challenges.first().practices.order_by("order").first()
+    url = reverse("api:answer", args=[assessment.pk, practice.slug])
+    first = client.put(url, {"level": 2, "notes": "ours"}, content_type="application/json", **bearer(member))
+    assert first.status_code == 200 and first.json()["revision"] == 1
+    client.put(url, {"level": 3, "revision": 1}, content_type="application/json", **bearer(lead))
+    stale = client.put(url, {"level": 1, "revision": 1}, content_type="application/json", **bearer(member))
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "conflict" and stale.json()["current"]["level"] == 3
+    answers = client.get(reverse("api:answers", args=[assessment.pk]), **bearer(member)).json()
+    assert [(a["practice"], a["level"], a["revision"]) for a in answers] == [(practice.slug, 3, 2)]
+
+
+def test_submitting_too_early_says_what_is_missing_and_submitting_then_reopening_works(client, team, lead, bearer):
+    draft = services.create_assessment(team=team, user=lead, title="Draft")
+    early = client.post(reverse("api:submit", args=[draft.pk]), **bearer(lead))
+    assert early.status_code == 409 and error_of(early)["details"]["challenges_without_level"]
+    done = submitted_assessment(team, lead)
+    reopened = client.post(reverse("api:reopen", args=[done.pk]), **bearer(lead))
+    assert reopened.status_code == 200 and reopened.json()["status"] == Status.DRAFT
+    again = client.post(reverse("api:submit", args=[done.pk]), **bearer(lead))
+    assert again.status_code == 200 and again.json()["status"] == Status.SUBMITTED
+
+
+def test_results_carry_levels_flags_and_the_plan_with_guidance_links(client, team, lead, viewer, bearer, settings):
+    settings.SITE_URL = "https://assess.example.com"
+    assessment = submitted_assessment(team, lead)
+    results = client.get(reverse("api:results", args=[assessment.pk]), **bearer(viewer)).json()
+    assert results["overall"]["level"] is not None and len(results["challenges"]) >= 5
+    assert results["plan"] and results["plan"][0]["guidance_url"].startswith("https://assess.example.com/playbook/")
+
+
+def test_actions_are_tracked_from_the_plan_and_updated_by_their_owner_or_a_lead(
+    client, team, lead, member, viewer, bearer
+):
+    assessment = submitted_assessment(team, lead, level_for=lambda practice: 1)
+    practice = client.get(reverse("api:results", args=[assessment.pk]), **bearer(lead)).json()["plan"][0]["practice"]
+    created = client.post(reverse("api:track_action", args=[assessment.pk]), {"practice": practice}, **bearer(lead))
+    assert created.status_code == 201
+    action = Action.objects.get(pk=created.json()["id"])
+    url = reverse("api:action", args=[action.pk])
+    denied = client.patch(url, {"status": "doing"}, content_type="application/json", **bearer(viewer))
+    assert denied.status_code == 403
+    done = client.patch(url, {"status": "done"}, content_type="application/json", **bearer(lead))
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    listed = client.get(reverse("api:actions"), {"team": team.pk, "status": "done"}, **bearer(member)).json()
+    assert [a["id"] for a in listed["results"]] == [action.pk]
+
+
+def test_the_playbook_is_readable_with_levels_and_guidance_links(client, playbook):
+    versions = client.get(reverse("api:playbook_versions")).json()
+    assert playbook.version in [v["version"] for v in versions]
+    detail = client.get(reverse("api:playbook_version", args=[playbook.version])).json()
+    practice = detail["challenges"][0]["practices"][0]
+    assert [level["level"] for level in practice["levels"]] == [0, 1, 2, 3, 4]
+    assert f"/playbook/{playbook.version}/" in practice["guidance_url"]
+
+
+def test_the_schema_and_its_browsable_docs_are_served_without_a_cdn(client, lead, bearer):
+    schema = client.get(reverse("api:schema"), {"format": "json"}, **bearer(lead))
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/assessments/{id}/answers/{practice}/" in paths
+    client.force_login(lead)
+    docs = client.get(reverse("api:docs")).text
+    assert "swagger-ui" in docs and "cdn" not in docs.lower() and "unpkg" not in docs
