@@ -48,13 +48,10 @@ class FakeGitHub(FakeServer):
     def rate_limit_next(self, *, reset_in: int) -> None:
         """The primary rate limit: a 403 with no requests left until x-ratelimit-reset."""
         reset = str(int(time.time()) + reset_in)
-        self.fail_next(
-            403, headers={"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}
-        )
+        headers = {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}
+        self.fail_next(403, headers=headers, message=MESSAGES[429])
 
     def error(self, status: int, message: str | None = None, **extra) -> FakeResponse:
-        if message is None and status == 403:
-            message = MESSAGES[429]  # fail_next(403) stands for the rate limit unless told otherwise
         body = {"message": message or MESSAGES.get(status, "Error"), "documentation_url": DOCS, "status": str(status)}
         return FakeResponse(status, {**body, **extra})
 

@@ -48,6 +48,7 @@ class FakeResponse:
 class Failure:
     status: int
     headers: dict[str, str]
+    message: str | None = None
 
 
 class FakeServer:
@@ -74,13 +75,20 @@ class FakeServer:
     def __exit__(self, *exc_info) -> None:
         self.stop()
 
-    def fail_next(self, status: int, *, retry_after: int | None = None, headers: dict[str, str] | None = None):
+    def fail_next(
+        self,
+        status: int,
+        *,
+        retry_after: int | None = None,
+        headers: dict[str, str] | None = None,
+        message: str | None = None,
+    ) -> None:
         """Answer the next request with `status` and the vendor's error body for it."""
         extra = dict(headers or {})
         if retry_after is not None:
             extra["Retry-After"] = str(retry_after)
         with self._lock:
-            self._failures.append(Failure(status, extra))
+            self._failures.append(Failure(status, extra, message))
 
     def hang_next(self, seconds: float = 5.0) -> None:
         """Hold the next request `seconds` before answering it, longer than a client's timeout."""
@@ -102,7 +110,7 @@ class FakeServer:
         if hang is not None:
             self._released.wait(hang)
         if failure is not None:
-            response = self.error(failure.status)
+            response = self.error(failure.status, failure.message)
             response.headers.update(failure.headers)
             return response
         return self.route(request)
