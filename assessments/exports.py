@@ -56,6 +56,11 @@ CSV_COLUMNS = (
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def spreadsheet_safe(text: str) -> str:
+    """Free text as a spreadsheet shows it, never as a formula it would run."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def export_json(results: AssessmentResults, *, site_url: str) -> dict:
     assessment = results.assessment
     level_names = list(results.playbook.level_names)
@@ -181,26 +186,26 @@ def export_csv(results: AssessmentResults, *, site_url: str) -> str:
             writer.writerow(
                 [
                     assessment.pk,
-                    _cell_text(assessment.team.name),
-                    _cell_text(assessment.title),
+                    spreadsheet_safe(assessment.team.name),
+                    spreadsheet_safe(assessment.title),
                     assessment.status,
                     results.playbook.version,
                     item.challenge.slug,
                     _blank(item.score.level),
                     _blank(_round(item.score.score)),
                     row.practice.slug,
-                    _cell_text(row.practice.title),
+                    spreadsheet_safe(row.practice.title),
                     row.practice.weight,
                     _bool(row.practice.is_critical),
                     _blank(row.level),
                     _blank(_level_name(results, row.level)),
                     _bool(row.is_not_applicable),
                     row.answer.not_applicable_reason if row.answer else "",
-                    _cell_text(row.answer.notes if row.answer else ""),
+                    spreadsheet_safe(row.answer.notes if row.answer else ""),
                     _bool(row.practice.slug in item.score.flagged),
                     _bool(key in plan),
                     _blank(ranks.get(key)),
-                    _cell_text(step.text if step else ""),
+                    spreadsheet_safe(step.text if step else ""),
                     step.effort if step else "",
                     step.impact if step else "",
                     _absolute(site_url, row.guidance_url),
@@ -242,8 +247,3 @@ def _blank(value: object) -> object:
 
 def _bool(value: bool) -> str:
     return "true" if value else "false"
-
-
-def _cell_text(text: str) -> str:
-    """Free text as a spreadsheet shows it, never as a formula it would run."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
