@@ -31,6 +31,7 @@ urlpatterns = [
     path("assessments/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("assessments/<int:pk>/delete/", views.delete, name="delete"),
     path("assessments/<int:pk>/restore/", views.restore, name="restore"),
+    path("assessments/<int:pk>/plan/<slug:tracker>/", views.plan_file, name="plan_file"),
     path("assessments/<int:pk>/results/", views.results, name="results"),
     path("assessments/<int:pk>/plan/<slug:practice_slug>/track/", views.track_action, name="track_action"),
     path("assessments/<int:pk>/audit/", views.audit, name="audit"),

@@ -30,6 +30,7 @@ from assessments.results import (
 from audit.models import EventKind
 from audit.services import note_download
 from config.site import absolute_url
+from integrations import tracker_files
 from playbook.models import Practice
 from playbook.published import load_practices
 
@@ -366,3 +367,22 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     text = exports.export_csv(build_results(assessment), site_url=settings.SITE_URL)
     note_download(EventKind.EXPORT_DOWNLOADED, f"the CSV export of “{assessment.title}”", request.user, assessment)
     return _attachment(text.encode("utf-8"), "text/csv; charset=utf-8", assessment, "csv")
+
+
+# The plan as files each tracker imports: (builder, content type, extension, what it is called in the event log).
+PLAN_FILES = {
+    "jira": (tracker_files.jira_csv, "text/csv; charset=utf-8", "jira.csv", "Jira CSV"),
+    "azure-devops": (tracker_files.azure_devops_csv, "text/csv; charset=utf-8", "azure-devops.csv", "Azure DevOps CSV"),
+    "github": (tracker_files.github_markdown, "text/markdown; charset=utf-8", "github.md", "GitHub Markdown"),
+}
+
+
+@login_required
+def plan_file(request: HttpRequest, pk: int, tracker: str) -> HttpResponse:
+    if tracker not in PLAN_FILES:
+        raise Http404("No such plan format")
+    assessment, _ = access.get_assessment(request.user, pk)
+    build, content_type, extension, name = PLAN_FILES[tracker]
+    text = build(tracker_files.plan_items(build_results(assessment), site_url=settings.SITE_URL))
+    note_download(EventKind.EXPORT_DOWNLOADED, f"the plan of “{assessment.title}” as {name}", request.user, assessment)
+    return _attachment(text.encode("utf-8"), content_type, assessment, f"plan.{extension}")

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable
 
 from assessments.exports import spreadsheet_safe
+from assessments.results import AssessmentResults
 from integrations.trackers.azure_devops import TAGS
 from integrations.trackers.descriptions import (
     escape_markdown,
@@ -20,7 +21,7 @@ from integrations.trackers.descriptions import (
     short_title,
     text_description,
 )
-from integrations.trackers.types import TrackerItem
+from integrations.trackers.types import TrackerItem, item_for_plan_step
 
 JIRA_COLUMNS = ("Summary", "Issue Type", "Description", "Labels")
 AZURE_DEVOPS_COLUMNS = ("Work Item Type", "Title", "Description", "Tags")
@@ -59,3 +60,12 @@ def _csv(columns: tuple[str, ...], rows: Iterable[list[str]]) -> str:
     writer.writerow(columns)
     writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return buffer.getvalue()
+
+
+def plan_items(results: AssessmentResults, *, site_url: str) -> list[TrackerItem]:
+    """An assessment's plan, in its order, as tracker items with absolute guidance links."""
+    titles = {item.challenge.slug: item.challenge.title for item in results.challenges}
+    return [
+        item_for_plan_step(step, challenge_title=titles[step.challenge_slug], site_url=site_url)
+        for step in results.plan
+    ]

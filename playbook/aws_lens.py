@@ -41,11 +41,11 @@ from playbook.rules import LEVELS
 
 
 def custom_lens(content: PlaybookContent, *, site_url: str, modules: Iterable[str] = ()) -> dict:
-    """The custom lens for `content`, linking to the playbook at `site_url` (the https origin, e.g.
+    """The custom lens for `content`, linking to the playbook at `site_url` (the origin, e.g.
     `https://maturity.example.org`; the paths come from the URLconf)."""
     parts = urlsplit(site_url)
-    if parts.scheme != "https" or not parts.netloc:
-        raise ValueError(f"site_url must be an https:// address for the Well-Architected Tool to link to: {site_url!r}")
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ValueError(f"site_url must be an https:// or http:// address the lens can link to: {site_url!r}")
     challenges = _challenges_in_scope(content, set(modules))
     links = _guidance_links(content, site_url.rstrip("/"))
     practices = sum(len(c.practices) for c in challenges)

@@ -2,9 +2,12 @@
 
 from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from playbook.content_files import read_playbook
+from playbook.content_model import ContentError, PlaybookContent
 from playbook.models import (
     AnswerOption,
     Challenge,
@@ -69,3 +72,18 @@ def guidance_url(playbook_version: str, challenge_slug: str, guidance_slug: str)
 @lru_cache(maxsize=512)
 def _challenge_url(playbook_version: str, challenge_slug: str) -> str:
     return reverse("playbook:challenge", args=[playbook_version, challenge_slug])
+
+
+@lru_cache(maxsize=4)
+def _content_of(version: str, content_hash: str) -> PlaybookContent | None:
+    content = read_playbook(settings.PLAYBOOK_CONTENT_DIR / version)
+    return content if content.content_hash == content_hash else None
+
+
+def published_content(playbook: PlaybookVersion) -> PlaybookContent | None:
+    """The content files a published version was loaded from, when this server still has them unchanged (the
+    custom lens export works from them); None otherwise."""
+    try:
+        return _content_of(playbook.version, playbook.content_hash)
+    except (OSError, ContentError):
+        return None

@@ -2,13 +2,15 @@
 data in it, and stakeholders who receive a PDF report follow its links without
 an account."""
 
+from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 
+from playbook.aws_lens import custom_lens, lens_json
 from playbook.models import Challenge, FrameworkItem, GuidanceSection, PlaybookVersion, Practice, Reference
-from playbook.published import load_frameworks, load_practices, practice_url
+from playbook.published import load_frameworks, load_practices, practice_url, published_content
 
 # The only pages a browser may keep for a while: published guidance never changes. Private, because every page
 # carries the visitor's CSRF token.
@@ -90,4 +92,23 @@ def coverage(request: HttpRequest, version: str) -> HttpResponse:
         }
         for framework in load_frameworks(playbook)
     ]
-    return render(request, "playbook/coverage.html", {"playbook": playbook, "frameworks": frameworks})
+    modules = ",".join(playbook.challenges.filter(is_module=True).values_list("slug", flat=True))
+    context = {"playbook": playbook, "frameworks": frameworks, "modules": modules}
+    return render(request, "playbook/coverage.html", context)
+
+
+def aws_lens(request: HttpRequest, version: str) -> HttpResponse:
+    """A version as an AWS Well-Architected custom lens: the core challenges, and the modules named in `?modules=`."""
+    playbook = get_object_or_404(PlaybookVersion, version=version)
+    content = published_content(playbook)
+    if content is None:
+        raise Http404(f"This server no longer has the content files of playbook {version} to build its lens from.")
+    modules = [slug for slug in request.GET.get("modules", "").split(",") if slug]
+    try:
+        lens = custom_lens(content, site_url=settings.SITE_URL, modules=modules)
+    except ValueError as problem:
+        return HttpResponseBadRequest(f"No lens: {problem}", content_type="text/plain; charset=utf-8")
+    response = HttpResponse(lens_json(lens), content_type="application/json")
+    suffix = "-with-modules" if modules else ""
+    response["Content-Disposition"] = f'attachment; filename="mlops-maturity-{version}{suffix}-aws-lens.json"'
+    return response

@@ -96,6 +96,8 @@ ROUTES: dict[str, list[Check]] = {
     "assessments:members": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 200)],
     "assessments:remove_member": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
     "assessments:restore": [Check("post", Capability.MANAGE, 302)],
+    "assessments:plan_file": [Check("get", Capability.VIEW, 200)],
+    "playbook:aws_lens": [Check("get", PUBLIC, 200)],
     "audit:team_events": [Check("get", Capability.MANAGE, 200)],
     "audit:organisation_events": [Check("get", CONSULTANT, 200)],
     # Personal access tokens (pages) and the API (through a read-write token of the visitor; anonymous: 401).
@@ -164,6 +166,8 @@ ARGS = {
     "assessments:members": lambda w: [w.team.pk],
     "assessments:remove_member": lambda w: [w.team.pk, w.removable.pk],
     "assessments:restore": lambda w: [w.deleted.pk],
+    "assessments:plan_file": lambda w: [w.assessment.pk, "jira"],
+    "playbook:aws_lens": lambda w: [w.playbook.version],
     "audit:team_events": lambda w: [w.team.pk],
     "audit:organisation_events": lambda w: [w.team.organisation.slug],
     "tokens:revoke": lambda w: [w.token.pk],

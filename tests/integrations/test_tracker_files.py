@@ -102,3 +102,40 @@ def test_a_guidance_link_with_parentheses_or_spaces_keeps_its_target_whole(item)
 
 def test_no_items_give_an_empty_checklist():
     assert github_markdown([]) == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("tracker", "first_line"),
+    [("jira", "Summary,Issue Type,Description,Labels"), ("azure-devops", "Work Item Type,Title,Description,Tags")],
+)
+def test_the_results_page_downloads_the_plan_for_each_tracker(client_for, team, lead, viewer, tracker, first_line):
+    from django.urls import reverse
+
+    from audit.models import EventKind, SecurityEvent
+    from tests.factories import submitted_assessment
+
+    assessment = submitted_assessment(team, lead, level_for=lambda practice: 1)
+    client = client_for(viewer)
+    assert (
+        reverse("assessments:plan_file", args=[assessment.pk, tracker])
+        in client.get(reverse("assessments:results", args=[assessment.pk])).text
+    )
+    response = client.get(reverse("assessments:plan_file", args=[assessment.pk, tracker]))
+    assert response["Content-Disposition"].endswith(f'plan.{tracker}.csv"')
+    lines = response.content.decode().splitlines()
+    assert lines[0] == first_line and len(lines) > 2
+    assert SecurityEvent.objects.filter(kind=EventKind.EXPORT_DOWNLOADED, actor_id=viewer.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_plan_as_a_github_checklist_and_an_unknown_format(client_for, team, lead, outsider):
+    from django.urls import reverse
+
+    from tests.factories import submitted_assessment
+
+    assessment = submitted_assessment(team, lead, level_for=lambda practice: 1)
+    text = client_for(lead).get(reverse("assessments:plan_file", args=[assessment.pk, "github"])).content.decode()
+    assert text.count("- [ ] ") >= 3 and "/playbook/" in text
+    assert client_for(lead).get(reverse("assessments:plan_file", args=[assessment.pk, "trello"])).status_code == 404
+    assert client_for(outsider).get(reverse("assessments:plan_file", args=[assessment.pk, "jira"])).status_code == 404

@@ -7,6 +7,7 @@ from functools import cache
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from playbook.aws_lens import custom_lens, lens_json, shorten
 from playbook.aws_lens_limits import MAX_LENS_BYTES, lens_problems, lens_size
@@ -75,9 +76,10 @@ def test_an_unknown_module_is_refused_with_the_known_ones():
         custom_lens(content(), site_url=SITE, modules=["not-a-module"])
 
 
-@pytest.mark.parametrize("site_url", ["http://maturity.example.org", "ftp://example.org", "example.org", "https://"])
-def test_a_site_url_that_is_not_https_is_refused(site_url):
-    with pytest.raises(ValueError, match="https://"):
+@pytest.mark.parametrize("site_url", ["ftp://example.org", "example.org", "https://"])
+def test_a_site_url_that_is_not_a_web_address_is_refused(site_url):
+    """The format accepts http:// and https:// links (the lens format guide); anything else is refused."""
+    with pytest.raises(ValueError, match="https:// or http://"):
         custom_lens(content(), site_url=site_url)
 
 
@@ -429,3 +431,22 @@ def test_the_risk_rules_follow_the_playbook_scoring_rules():
         {"condition": "level_1 || level_2", "risk": "MEDIUM_RISK"},
         {"condition": "default", "risk": "NO_RISK"},
     ]
+
+
+@pytest.mark.django_db
+def test_the_coverage_page_offers_the_lens_and_the_download_passes_the_documented_limits(client, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    page = client.get(reverse("playbook:coverage", args=["2027.1"])).text
+    assert "With every module" in page
+    core = client.get(reverse("playbook:aws_lens", args=["2027.1"]))
+    assert core["Content-Disposition"].endswith('-aws-lens.json"')
+    lens = json.loads(core.content)
+    assert lens_problems(lens) == [] and len(lens["pillars"]) == 5
+    modules = ",".join(
+        c.slug for c in read_playbook(settings.PLAYBOOK_CONTENT_DIR / "2027.1").challenges if c.is_module
+    )
+    full = json.loads(client.get(reverse("playbook:aws_lens", args=["2027.1"]), {"modules": modules}).content)
+    assert lens_problems(full) == [] and len(full["pillars"]) == 10
+    assert full["pillars"][0]["questions"][0]["choices"][0]["helpfulResource"]["url"].startswith(settings.SITE_URL)
+    refused = client.get(reverse("playbook:aws_lens", args=["2027.1"]), {"modules": "no-such-module"})
+    assert refused.status_code == 400 and "no-such-module" in refused.text
