@@ -86,7 +86,11 @@ def test_no_token_of_a_url_reaches_any_log_line(tmp_path):
             for path in PATHS:
                 get(base + path)
             get(f"{base}/playbook/", Referer=f"{base}/shared/{TOKENS['share']}/")
-            time.sleep(0.5)
+            # gunicorn writes an access line after the response is sent, so on a busy machine the last one can come
+            # late; requests are sequential, so once the last request's line is there, every earlier one is too.
+            deadline = time.monotonic() + 15
+            while "GET /playbook/ HTTP/1.1" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
         finally:
             server.terminate()
             server.wait(timeout=10)
