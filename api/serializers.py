@@ -1,8 +1,17 @@
 """What the API reads and writes. Writes go through the same services as the pages."""
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from assessments.models import NOTES_MAX_LENGTH, Action, ActionStatus, Answer, Assessment, NotApplicableReason, Team
+from playbook.models import Challenge, PlaybookVersion
+
+# Stated as a pattern so the schema says what DRF already refuses: text with NUL characters.
+NO_NUL = RegexValidator(r"^[^\x00]*$", "Text may not contain NUL characters.")
+
+
+def text(**kwargs) -> serializers.CharField:
+    return serializers.CharField(validators=[NO_NUL], **kwargs)
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -42,9 +51,20 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class NewAssessmentSerializer(serializers.Serializer):
     team = serializers.IntegerField(help_text="A team you lead (or consult for)")
-    title = serializers.CharField(max_length=200)
-    subject = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    modules = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
+    title = text(max_length=200)
+    subject = text(max_length=200, required=False, default="", allow_blank=True)
+    modules = serializers.ListField(
+        child=serializers.ChoiceField(choices=[]),
+        required=False,
+        default=list,
+        help_text="Lifecycle modules of the current playbook to cover besides the five core challenges",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The current playbook's modules, so the schema lists them and anything else is refused by name.
+        current = Challenge.objects.filter(playbook__in=PlaybookVersion.objects.filter(is_current=True), is_module=True)
+        self.fields["modules"].child.choices = list(current.values_list("slug", flat=True))
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -75,8 +95,8 @@ class AnswerWriteSerializer(serializers.Serializer):
     not_applicable_reason = serializers.ChoiceField(
         choices=NotApplicableReason.choices, required=False, default="", allow_blank=True
     )
-    not_applicable_detail = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    notes = serializers.CharField(max_length=NOTES_MAX_LENGTH, required=False, default="", allow_blank=True)
+    not_applicable_detail = text(max_length=200, required=False, default="", allow_blank=True)
+    notes = text(max_length=NOTES_MAX_LENGTH, required=False, default="", allow_blank=True)
     revision = serializers.IntegerField(
         min_value=0,
         required=False,

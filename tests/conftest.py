@@ -1,5 +1,8 @@
 import io
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from asgiref.local import Local
@@ -172,3 +175,22 @@ def client_for(client):
         return client
 
     return log_in
+
+
+@pytest.fixture(scope="session")
+def collected_static() -> None:
+    """collectstatic's manifest, which production's static storage needs (the container makes it at build time), for
+    tests that run the app in a real gunicorn: once per session, as it takes a while."""
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "collectstatic-for-the-tests-collectstatic-for-the-tests-0123",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        check=True,
+        capture_output=True,
+    )

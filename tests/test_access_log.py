@@ -50,7 +50,7 @@ def get(url: str, **headers) -> int:
 
 
 @pytest.mark.django_db
-def test_no_token_of_a_url_reaches_any_log_line(tmp_path):
+def test_no_token_of_a_url_reaches_any_log_line(tmp_path, collected_static):
     db = connection.settings_dict
     port = free_port()
     env = {
@@ -99,4 +99,5 @@ def test_no_token_of_a_url_reaches_any_log_line(tmp_path):
     assert len(access) >= len(PATHS) + 2, lines  # every request above was logged, as JSON
     leaked = [(name, line) for line in lines for name, token in TOKENS.items() if token in line]
     assert leaked == []
+    assert not [line for line in access if '\\" 500 ' in line], access  # every page rendered
     assert sum("[redacted]" in line for line in access) >= len(PATHS) + 1, access
