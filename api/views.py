@@ -1,5 +1,7 @@
 """API v1: thin views over access.py (who may see what) and the services (every write)."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -7,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,7 +33,11 @@ CONFLICT = OpenApiResponse(s.ErrorSerializer, description="Not possible in the a
 def _date_filter(queryset, request, field: str):
     for param, lookup in (("created_after", "gte"), ("created_before", "lt")):
         if value := request.query_params.get(param):
-            queryset = queryset.filter(**{f"{field}__date__{lookup}": value})
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                raise ValidationError({param: ["Give a date as YYYY-MM-DD."]}) from None
+            queryset = queryset.filter(**{f"{field}__date__{lookup}": day})
     return queryset
 
 

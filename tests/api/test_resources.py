@@ -28,6 +28,13 @@ def test_lists_hold_only_what_the_user_can_see_and_filter(client, team, lead, ou
     submitted = client.get(reverse("api:assessments"), {"status": "submitted", "team": team.pk}, **headers).json()
     assert [a["id"] for a in submitted["results"]] == [mine.pk]
     assert error_of(client.get(reverse("api:assessment", args=[theirs.pk]), **headers))["code"] == "not_found"
+    started = str(mine.created_at.date())
+    assert len(client.get(reverse("api:assessments"), {"created_after": started}, **headers).json()["results"]) == 2
+    assert client.get(reverse("api:assessments"), {"created_before": started}, **headers).json()["results"] == []
+    bad_date = client.get(reverse("api:assessments"), {"created_after": "last week"}, **headers)
+    assert bad_date.status_code == 400 and error_of(bad_date)["details"] == {
+        "created_after": ["Give a date as YYYY-MM-DD."]
+    }
 
 
 def test_a_lead_creates_an_assessment_and_a_member_may_not(client, team, lead, member, bearer):
