@@ -4,7 +4,6 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,9 +17,9 @@ from api import serializers as s
 from api.errors import error_response
 from assessments import access, services, tracking
 from assessments.access import Capability
-from assessments.answering import not_applicable_reasons
+from assessments.answering import not_applicable_problem
 from assessments.exports import export_json
-from assessments.models import Action, Answer, NotApplicableReason, Status
+from assessments.models import Action, Answer, Status
 from assessments.results import build_results, scoped_practices
 from config.site import absolute_url
 from playbook.models import PlaybookVersion
@@ -56,11 +55,7 @@ class TeamDetail(generics.RetrieveAPIView):
     serializer_class = s.TeamSerializer
 
     def get_object(self):
-        return access.visible_teams(self.request.user).filter(pk=self.kwargs["pk"]).first() or _not_found()
-
-
-def _not_found():
-    raise Http404
+        return get_object_or_404(access.visible_teams(self.request.user), pk=self.kwargs["pk"])
 
 
 DATE_FILTERS = [
@@ -186,15 +181,9 @@ class AnswerDetail(APIView):
             return error_response("not_found", f"No practice '{practice}' in this assessment.", 404)
         data = _valid(s.AnswerWriteSerializer, request)
         reason = data["not_applicable_reason"]
-        if reason and reason not in dict(not_applicable_reasons(target)):
-            return error_response(
-                "invalid",
-                "Not a reason this practice accepts.",
-                400,
-                {"not_applicable_reason": [f"Accepted: {NotApplicableReason.PLAYBOOK_RULE}."]},
-            )
-        if reason and not target.allows_not_applicable:
-            return error_response("invalid", "This practice cannot be not applicable.", 400)
+        if reason and (problem := not_applicable_problem(target, reason, data["not_applicable_detail"])):
+            field, message = problem
+            return error_response("invalid", message, 400, {field: [message]})
         option = next((o for o in target.options.all() if o.level == data["level"]), None)
         answer = services.AnswerInput(
             target,

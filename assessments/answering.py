@@ -11,7 +11,7 @@ from typing import Self
 
 from django import forms
 
-from assessments.models import NotApplicableReason
+from assessments.models import NotApplicableReason, not_applicable_accepted
 from playbook.models import AnswerOption, Practice
 
 NOT_APPLICABLE = "na"
@@ -42,6 +42,19 @@ def not_applicable_reasons(practice: Practice) -> list[tuple[str, str]]:
         (value, label) for value, label in NotApplicableReason.choices if value != NotApplicableReason.PLAYBOOK_RULE
     ]
     return [("", "Choose a reason"), rule, *general]
+
+
+def not_applicable_problem(practice: Practice, reason: str, detail: str) -> tuple[str, str] | None:
+    """What is wrong with a 'not applicable' answer, as (field, message), or None when the practice accepts it."""
+    if not reason:
+        return "not_applicable_reason", "Say why this practice does not apply."
+    if not not_applicable_accepted(reason, practice):
+        if practice.allows_not_applicable:
+            return "not_applicable_reason", "This critical practice is not applicable only under its own rule."
+        return "not_applicable_reason", "This practice cannot be not applicable."
+    if reason == NotApplicableReason.OTHER and not detail.strip():
+        return "not_applicable_detail", "Describe the other reason."
+    return None
 
 
 def option_for(practice: Practice, choice: str | None) -> AnswerOption | None:

@@ -9,6 +9,7 @@ from assessments.answering import (
     PracticeForm,
     choice_of,
     level_choices,
+    not_applicable_problem,
     not_applicable_reasons,
     option_for,
 )
@@ -161,11 +162,9 @@ class PracticeAnswerForm(PracticeForm):
         if data.get("confirm") and not data.get("level"):
             self.add_error("level", "Choose the level that is true now, then confirm it.")
         if data.get("level") == NOT_APPLICABLE:
-            reason = data.get("not_applicable_reason")
-            if not reason:
-                self.add_error("not_applicable_reason", "Say why this practice does not apply.")
-            elif reason == NotApplicableReason.OTHER and not data.get("not_applicable_detail", "").strip():
-                self.add_error("not_applicable_detail", "Describe the other reason.")
+            reason, detail = data.get("not_applicable_reason", ""), data.get("not_applicable_detail", "")
+            if problem := not_applicable_problem(self.practice, reason, detail):
+                self.add_error(*problem)
         return data
 
     def has_changed(self) -> bool:

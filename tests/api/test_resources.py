@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Action, Assessment, Status
+from assessments.results import scoped_practices
 from tests.factories import submitted_assessment
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +123,20 @@ def test_the_schema_builds_without_a_warning_and_validates_as_openapi(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     assert "data-foundations" in (tmp_path / "schema.yaml").read_text()  # the modules enum, from the playbook
+
+
+def test_not_applicable_answers_follow_the_questionnaires_rules(client, team, lead, bearer):
+    assessment = services.create_assessment(team=team, user=lead, title="Draft")
+    practices = [p for p in scoped_practices(assessment) if p.allows_not_applicable]
+    critical = next(p for p in practices if p.is_critical)
+    ordinary = next(p for p in practices if not p.is_critical)
+
+    def put(practice, body):
+        url = reverse("api:answer", args=[assessment.pk, practice.slug])
+        return client.put(url, body, content_type="application/json", **bearer(lead))
+
+    general = put(critical, {"not_applicable_reason": "other", "not_applicable_detail": "Batch only"})
+    assert general.status_code == 400 and "not_applicable_reason" in error_of(general)["details"]
+    undescribed = put(ordinary, {"not_applicable_reason": "other"})
+    assert error_of(undescribed)["details"] == {"not_applicable_detail": ["Describe the other reason."]}
+    assert put(ordinary, {"not_applicable_reason": "other", "not_applicable_detail": "No users"}).status_code == 200
