@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments import access, membership
+from assessments import access, membership, sharing
 from assessments.access import Capability
 from assessments.forms import InvitationForm, MemberForm
 from assessments.models import Invitation, Membership, Role
@@ -114,7 +114,7 @@ def remove_member(request: HttpRequest, team_id: int, membership_id: int) -> Htt
         messages.error(request, "You cannot remove yourself; ask another lead.")
         return redirect("assessments:members", team_id)
     if request.method == "GET":
-        live_links = membership.live_share_links(team).select_related("assessment")
+        live_links = sharing.live_share_links(team)
         context = {"team": team, "member": member, "live_links": live_links}
         return render(request, "assessments/member_remove.html", context)
     try:

@@ -10,7 +10,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Invitation, Membership, Role, ShareLink, Team
+from assessments import sharing
+from assessments.models import Invitation, Membership, Role, Team
 from audit.models import EventKind
 from audit.services import record
 
@@ -108,21 +109,7 @@ def remove_member(*, membership: Membership, by: AbstractBaseUser, revoke_share_
     )
     if not revoke_share_links:
         return 0
-    links = list(live_share_links(team).select_related("assessment"))
-    ShareLink.objects.filter(pk__in=[link.pk for link in links]).update(revoked_at=timezone.now())
-    for link in links:
-        summary = f"{by.get_username()} revoked the share link for {link.label} to “{link.assessment.title}”"
-        record(EventKind.SHARE_LINK_REVOKED, summary, actor=by, team=team)
-    return len(links)
-
-
-def live_share_links(team: Team):
-    return ShareLink.objects.filter(
-        assessment__team=team,
-        assessment__deleted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    )
+    return sharing.revoke_share_links(links=sharing.live_share_links(team), by=by)
 
 
 class AlreadyMember(Exception):

@@ -1,13 +1,15 @@
 """Database writes for read-only share links. Each function is one transaction."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from assessments.models import Assessment, ShareLink
+from assessments.models import Assessment, ShareLink, Team
 from audit.models import EventKind
 from audit.services import record
 
@@ -48,10 +50,30 @@ def create_share_link(
 
 
 @transaction.atomic
+def revoke_share_links(*, links: Iterable[ShareLink], by: AbstractBaseUser) -> int:
+    """Stop the links that still work, each recorded in the security event log; returns how many were stopped."""
+    revoked = 0
+    for link in links:
+        if ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+            summary = f"{by.get_username()} revoked the share link for {link.label} to “{link.assessment.title}”"
+            record(EventKind.SHARE_LINK_REVOKED, summary, actor=by, team=link.assessment.team)
+            revoked += 1
+    return revoked
+
+
 def revoke_share_link(*, link: ShareLink, by: AbstractBaseUser) -> None:
-    if ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
-        summary = f"{by.get_username()} revoked the share link for {link.label} to “{link.assessment.title}”"
-        record(EventKind.SHARE_LINK_REVOKED, summary, actor=by, team=link.assessment.team)
+    revoke_share_links(links=[link], by=by)
+
+
+def live_share_links(team: Team) -> QuerySet[ShareLink]:
+    """The share links of the team's assessments that open results now, or will once their assessment is
+    resubmitted."""
+    return ShareLink.objects.filter(
+        assessment__team=team,
+        assessment__deleted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("assessment__team")
 
 
 def note_share_link_used(*, link: ShareLink, what: str) -> None:
