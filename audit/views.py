@@ -11,6 +11,7 @@ from django.utils.timezone import localtime
 
 from assessments import access
 from assessments.access import Capability
+from assessments.exports import spreadsheet_safe
 from audit.models import SecurityEvent
 
 PAGE_SIZE = 50
@@ -24,12 +25,11 @@ def _page_or_csv(request: HttpRequest, events: QuerySet, filename: str, context:
         writer = csv.writer(response)
         writer.writerow(CSV_COLUMNS)
         for event in events.iterator():
-            # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
             writer.writerow(
                 [
                     localtime(event.at).isoformat(),
                     event.kind,
-                    *map(_cell, (event.actor_name, event.summary)),
+                    *map(spreadsheet_safe, (event.actor_name, event.summary)),
                     event.address,
                     event.request_id,
                 ]
@@ -37,10 +37,6 @@ def _page_or_csv(request: HttpRequest, events: QuerySet, filename: str, context:
         return response
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "audit/events.html", context | {"page": page})
-
-
-def _cell(text: str) -> str:
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 @login_required
