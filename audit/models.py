@@ -28,6 +28,11 @@ class EventKind(models.TextChoices):
     ASSESSMENT_PURGED = "assessment_purged", "Assessment purged"
     TOKEN_CREATED = "token_created", "API token created"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
+    ASSESSMENT_IMPORTED = "assessment_imported", "Assessment imported"
+    WEBHOOK_ADDED = "webhook_added", "Webhook added"
+    WEBHOOK_REMOVED = "webhook_removed", "Webhook removed"
+    TRACKER_CONNECTED = "tracker_connected", "Tracker connected"
+    TRACKER_DISCONNECTED = "tracker_disconnected", "Tracker disconnected"
 
 
 class AppendOnly(Exception):
