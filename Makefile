@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 # SITE_URL makes the links in PDFs and exports point at this server.
-RUN_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3 SECRET_KEY="$$(cat var/secret-key)" SITE_URL=http://127.0.0.1:$(PORT)
+RUN_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3 SECRET_KEY="$$(cat var/secret-key)" CREDENTIALS_KEY="$$(cat var/credentials-key)" SITE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: install install-dev browser run demo-code test bench lint clean
 
@@ -33,7 +33,13 @@ var/secret-key:
 	@$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	@chmod 600 $@
 
-install: $(VENV)/.installed node_modules/.installed var/secret-key
+# The key that encrypts tracker tokens (a Fernet key: 32 random bytes, URL-safe base64).
+var/credentials-key: | $(BIN)/python
+	@mkdir -p var
+	@$(BIN)/python -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())' > $@
+	@chmod 600 $@
+
+install: $(VENV)/.installed node_modules/.installed var/secret-key var/credentials-key
 
 install-dev: install $(VENV)/.installed-dev
 

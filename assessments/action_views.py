@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from assessments import access, tracking
 from assessments.forms import ActionForm
 from assessments.models import Action, Role
+from integrations.models import TrackerConnection
 
 
 def _action_forms(team, user, team_access, data=None, only: Action | None = None) -> list[ActionForm]:
@@ -31,7 +32,8 @@ def _action_forms(team, user, team_access, data=None, only: Action | None = None
         form.editable = access.may_update_action(user, team_access, action)
         return form
 
-    forms = [form_for(a) for a in Action.objects.filter(team=team).select_related("owner", "assessment") if a != only]
+    actions = Action.objects.filter(team=team).select_related("owner", "assessment", "tracker_link")
+    forms = [form_for(a) for a in actions if a != only]
     if only is not None:
         forms.insert(0, form_for(only, data))
     return forms
@@ -40,8 +42,17 @@ def _action_forms(team, user, team_access, data=None, only: Action | None = None
 @login_required
 def actions(request: HttpRequest, team_id: int) -> HttpResponse:
     team, team_access = access.get_team(request.user, team_id)
-    context = {"team": team, "access": team_access, "forms": _action_forms(team, request.user, team_access)}
-    return render(request, "assessments/team_actions.html", context)
+    return render(
+        request,
+        "assessments/team_actions.html",
+        _context(team, team_access, _action_forms(team, request.user, team_access)),
+    )
+
+
+def _context(team, team_access, forms: list[ActionForm]) -> dict:
+    # The tracker connection offers "push" on each action and "sync" for all, to those who manage the team.
+    tracker = TrackerConnection.objects.filter(team=team).first() if team_access.can_manage else None
+    return {"team": team, "access": team_access, "forms": forms, "tracker": tracker}
 
 
 @login_required
@@ -60,4 +71,4 @@ def update_action(request: HttpRequest, team_id: int, action_id: int) -> HttpRes
         messages.success(request, f"Updated “{Truncator(action.title).words(10)}”.")
         return redirect("assessments:actions", team_id)
     messages.error(request, "The action was not updated; see the message beside it.")
-    return render(request, "assessments/team_actions.html", {"team": team, "access": team_access, "forms": forms})
+    return render(request, "assessments/team_actions.html", _context(team, team_access, forms))

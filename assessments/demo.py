@@ -18,6 +18,7 @@ from api import services as api_services
 from api.models import TokenScope
 from assessments import membership, services, sharing, tracking
 from assessments.models import (
+    Action,
     ActionStatus,
     Assessment,
     Membership,
@@ -30,8 +31,12 @@ from assessments.models import (
 from assessments.results import build_results, scoped_practices
 from identity.services import activate_totp
 from identity.totp import DEMO_TOTP_SECRET
+from integrations import credentials
+from integrations import services as integration_services
+from integrations.models import TrackerKind, TrackerLink
 from playbook.models import PlaybookVersion
 from playbook.published import load_practices
+from webhooks.demo import add_demo_webhook
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo data only, refused when DEBUG is off
 # Levels given to the practices of each challenge, in order: a plausible, uneven team.
@@ -75,12 +80,14 @@ def load_demo() -> bool:
         fraud, lead, earlier, "Spring review", _submitted_answers(practices), days_ago=90, reopened_once=True
     )
     _track_first_actions(spring, lead, owner=_user("member"))
+    _connect_tracker(fraud, lead)
     # What the security event log, the share options and the restore window show from the first visit.
     sharing.create_share_link(assessment=spring, label="Head of risk", days=30, user=lead)
     membership.invite(team=fraud, email="new.analyst@demo.invalid", role=Role.MEMBER, invited_by=lead)
     mistake = services.create_assessment(team=fraud, user=lead, title="Started by mistake", subject=SUBJECT)
     services.delete_assessment(assessment=mistake, user=lead)
     api_services.create_token(user=lead, name="Team dashboard script", scope=TokenScope.READ, days=90)
+    add_demo_webhook(team=fraud, lead=lead, assessment=spring)
     modules = list(current.challenges.filter(is_module=True).values_list("slug", flat=True)[:2])
     draft = services.create_assessment(
         team=fraud, user=lead, title="Autumn review", subject=SUBJECT, modules=modules, prefill_from=spring
@@ -121,6 +128,30 @@ def _track_first_actions(assessment: Assessment, lead, *, owner) -> None:
         action = tracking.track_action(assessment=assessment, item=item, user=lead)
         tracking.update_action(
             action=action, owner=owner, due_date=date.today() + timedelta(days=due_in_days), status=status
+        )
+
+
+def _connect_tracker(team: Team, lead) -> None:
+    """A GitHub connection with two actions already pushed, so the Tracker tab, the push buttons and the links to
+    issues show from the first visit. The repository and token are made up: pushing or syncing shows GitHub's
+    refusal on the page, which is also what a lead sees when a real token expires."""
+    if not credentials.is_configured():
+        return  # CREDENTIALS_KEY unset: the Tracker tab says connections are off
+    connection = integration_services.connect(
+        team=team,
+        user=lead,
+        kind=TrackerKind.GITHUB,
+        details={"repository": "acme-analytics/fraud-detection-ml"},
+        token="github_pat_demo_not_a_real_token",  # noqa: S106 - made up; GitHub refuses it
+    )
+    for number, action in enumerate(Action.objects.filter(team=team).order_by("pk")[:2], start=41):
+        TrackerLink.objects.create(
+            action=action,
+            connection=connection,
+            external_key=str(number),
+            url=f"https://github.com/acme-analytics/fraud-detection-ml/issues/{number}",
+            pushed_at=timezone.now() - timedelta(days=20),
+            synced_at=timezone.now() - timedelta(days=2),
         )
 
 

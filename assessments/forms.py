@@ -26,6 +26,7 @@ from assessments.models import (
     not_applicable_accepted,
     person_name,
 )
+from assessments.portable import MAX_DOCUMENT_BYTES
 from assessments.services import AnswerInput
 from playbook.models import Practice
 
@@ -338,3 +339,22 @@ class CompareForm(forms.Form):
         if data.get("before") is not None and data.get("before") == data.get("after"):
             raise forms.ValidationError("Choose two different assessments: both sides are the same one.")
         return data
+
+
+class ImportAssessmentForm(forms.Form):
+    document = forms.FileField(
+        label="Assessment file",
+        help_text=f"The .json file of “Export for another installation”, at most {MAX_DOCUMENT_BYTES // 1024} KB.",
+        error_messages={"required": "Choose the assessment file to import."},
+        widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
+    )
+    title = CountedCharField(
+        max_length=200, required=False, label="Title", help_text="Leave it blank to keep the title in the file."
+    )
+
+    def clean_document(self):
+        document = self.cleaned_data["document"]
+        if document.size > MAX_DOCUMENT_BYTES:
+            size, limit = document.size // 1024, MAX_DOCUMENT_BYTES // 1024
+            raise forms.ValidationError(f"The file is {size} KB; an assessment file is at most {limit} KB.")
+        return document

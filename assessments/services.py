@@ -25,6 +25,7 @@ from audit.services import record
 from playbook.content_model import Origin
 from playbook.models import AnswerOption, PlaybookVersion, Practice
 from playbook.published import load_practices
+from webhooks import events as webhook_events
 
 
 class AssessmentLocked(Exception):
@@ -73,7 +74,7 @@ class SaveResult:
         return answer, answer is not None and answer in self.conflicts
 
 
-def _snapshot(answer: Answer | None) -> dict | None:
+def answer_snapshot(answer: Answer | None) -> dict | None:
     if answer is None:
         return None
     return {
@@ -167,7 +168,9 @@ def _open_with_earlier_answers(assessment: Assessment, earlier: Assessment, user
             practice=copy.practice,
             changed_by=user,
             before=None,
-            after=_snapshot(copy) | {"copied_from": earlier.title} | ({"to_confirm": True} if copy.to_confirm else {}),
+            after=answer_snapshot(copy)
+            | {"copied_from": earlier.title}
+            | ({"to_confirm": True} if copy.to_confirm else {}),
         )
         for copy in copies
     )
@@ -216,7 +219,7 @@ def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Seq
             if item.seen_revision is not None and item.seen_revision != answer.revision:
                 conflicts.append(answer)
                 continue
-            before = _snapshot(answer)
+            before = answer_snapshot(answer)
             for name, value in values.items():
                 setattr(answer, name, value)
             # Whoever saves a carried suggestion has looked at it: it now counts.
@@ -227,7 +230,11 @@ def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Seq
         saved.append(answer)
         changes.append(
             AnswerChange(
-                assessment=assessment, practice=item.practice, changed_by=user, before=before, after=_snapshot(answer)
+                assessment=assessment,
+                practice=item.practice,
+                changed_by=user,
+                before=before,
+                after=answer_snapshot(answer),
             )
         )
     AnswerChange.objects.bulk_create(changes)
@@ -297,6 +304,7 @@ def submit_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> None
     Submission.objects.create(
         assessment=assessment, submitted_at=now, submitted_by=user, submitted_by_name=user.get_username()
     )
+    webhook_events.assessment_submitted(assessment, score, submitted_at=now)
 
 
 @transaction.atomic
@@ -315,6 +323,7 @@ def reopen_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> None
         actor=user,
         team=assessment.team,
     )
+    webhook_events.assessment_reopened(assessment)
 
 
 class RestoreWindowOver(Exception):

@@ -7,11 +7,12 @@ from django.db import transaction
 
 from assessments.models import Action, ActionStatus, Assessment
 from assessments.planning import PlanItem
+from webhooks import events as webhook_events
 
 
 @transaction.atomic
 def track_action(*, assessment: Assessment, item: PlanItem, user: AbstractBaseUser) -> Action:
-    action, _ = Action.objects.get_or_create(
+    action, created = Action.objects.get_or_create(
         assessment=assessment,
         practice_slug=item.practice_slug,
         defaults={
@@ -22,6 +23,8 @@ def track_action(*, assessment: Assessment, item: PlanItem, user: AbstractBaseUs
             "created_by": user,
         },
     )
+    if created:
+        webhook_events.action_created(action)
     return action
 
 
@@ -29,5 +32,8 @@ def track_action(*, assessment: Assessment, item: PlanItem, user: AbstractBaseUs
 def update_action(
     *, action: Action, owner: AbstractBaseUser | None, due_date: date | None, status: ActionStatus
 ) -> None:
+    previous_status = action.status
     action.owner, action.due_date, action.status = owner, due_date, status
     action.save(update_fields=["owner", "due_date", "status", "updated_at"])
+    if status != previous_status:
+        webhook_events.action_status_changed(action, previous_status=previous_status)

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from assessments import action_views, member_views, organisation_views, share_views, team_views, views
+from assessments import action_views, member_views, organisation_views, share_views, team_views, transfer_views, views
 
 app_name = "assessments"
 urlpatterns = [
     path("", team_views.home, name="home"),
     path("teams/<int:team_id>/", team_views.team_detail, name="team"),
     path("teams/<int:team_id>/assessments/new/", team_views.start_assessment, name="start_assessment"),
+    path("teams/<int:team_id>/import/", transfer_views.import_assessment, name="import_assessment"),
     path("teams/<int:team_id>/members/", member_views.members, name="members"),
     path("teams/<int:team_id>/members/<int:membership_id>/remove/", member_views.remove_member, name="remove_member"),
     path(
@@ -38,6 +39,7 @@ urlpatterns = [
     path("assessments/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("assessments/<int:pk>/export.json", views.export_json, name="export_json"),
     path("assessments/<int:pk>/export.csv", views.export_csv, name="export_csv"),
+    path("assessments/<int:pk>/export/assessment.json", transfer_views.export_document, name="export_document"),
     path("assessments/<int:pk>/share/", share_views.create, name="share_create"),
     path("assessments/<int:pk>/share/<int:link_id>/revoke/", share_views.revoke, name="share_revoke"),
     path("shared/<str:token>/", share_views.shared_results, name="shared_results"),

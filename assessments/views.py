@@ -31,6 +31,7 @@ from audit.models import EventKind
 from audit.services import note_download
 from config.site import absolute_url
 from integrations import tracker_files
+from integrations.models import TrackerConnection, TrackerLink
 from playbook.models import Practice
 from playbook.published import load_practices
 
@@ -271,6 +272,14 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             challenges=assessment_results.challenges, level_names=assessment.playbook.level_names
         )
     tracked = set(Action.objects.filter(assessment=assessment).values_list("practice_slug", flat=True))
+    tracker = TrackerConnection.objects.filter(team=assessment.team).first() if team_access.can_manage else None
+    pushed = set(
+        TrackerLink.objects.filter(action__assessment=assessment, connection=tracker).values_list(
+            "action__practice_slug", flat=True
+        )
+        if tracker
+        else ()
+    )
     return render(
         request,
         "assessments/results.html",
@@ -280,6 +289,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "results": assessment_results,
             "targets_form": targets_form,
             "tracked": tracked,
+            "tracker": tracker,
+            "pushed": pushed,
             "earlier_actions": earlier_action_outcomes(assessment, assessment_results),
         },
     )

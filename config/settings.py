@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "webhooks",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +292,9 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # A task that has waited this long for a worker means none is running: /healthz says the queue is degraded and
 # the report page says so. A report queued or rendering this long is presumed lost and queued again.
 TASK_QUEUE_MAX_WAIT_SECONDS = env_int("TASK_QUEUE_MAX_WAIT_SECONDS", 60)
+# Webhooks may go to loopback, private and other non-public addresses, and over plain http, only when the operator
+# says so (receivers inside the company network, a local receiver in development): see webhooks/addresses.py.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 300)
 # A deleted assessment can be restored for this many days; `manage.py purge_deleted` erases it afterwards.
 ASSESSMENT_RESTORE_DAYS = env_int("ASSESSMENT_RESTORE_DAYS", 30)
@@ -336,6 +341,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Issue trackers (integrations/). Tokens are encrypted with CREDENTIALS_KEY: one or more Fernet keys, comma-separated,
+# the first used to encrypt (see integrations/credentials.py for rotating). Without it, connecting is turned off.
+CREDENTIALS_KEY = os.environ.get("CREDENTIALS_KEY", "")
+# Where the vendors live: GitHub Enterprise Server and Azure DevOps Server installations change these. A connection
+# names only a repository, a Jira Cloud site or an organisation, never a host, so it cannot aim requests elsewhere.
+GITHUB_API_URL = os.environ.get("GITHUB_API_URL", "https://api.github.com")
+JIRA_SITE_URL_TEMPLATE = os.environ.get("JIRA_SITE_URL_TEMPLATE", "https://{site}.atlassian.net")
+AZURE_DEVOPS_URL = os.environ.get("AZURE_DEVOPS_URL", "https://dev.azure.com")
+TRACKER_TIMEOUT_SECONDS = env_int("TRACKER_TIMEOUT_SECONDS", 10)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -374,6 +389,7 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id", "redact"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # WeasyPrint reports every rendering step at INFO; httpx logs every request's full URL at INFO, and a webhook's
+    # URL may carry the receiver's own token in its path.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("identity.page_urls")),
     path("", include("audit.urls")),
     path("", include("api.page_urls")),
+    path("", include("webhooks.urls")),
+    path("", include("integrations.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -63,6 +63,12 @@ def settings_for_tests() -> dict:
         },
         # Reports render inline; tests/assessments/test_report.py covers the database queue and its worker.
         "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+        # A fixed key for tests only, so tracker connections (and the demo's) work without the environment's.
+        "CREDENTIALS_KEY": "P_WcpfwppJJzcAOxbmYGgHXVNIUCP9rn3dxjUbWNHN4=",
+        # No test reaches a real tracker: unless it starts a fake, a call finds a closed local port at once.
+        "GITHUB_API_URL": "http://127.0.0.1:9",
+        "JIRA_SITE_URL_TEMPLATE": "http://127.0.0.1:9",
+        "AZURE_DEVOPS_URL": "http://127.0.0.1:9",
     }
 
 

@@ -23,10 +23,14 @@ from assessments.results import build_results
 from identity.models import SignInRule
 from identity.services import activate_totp
 from identity.totp import DEMO_TOTP_SECRET
+from integrations import services as integration_services
+from integrations.models import TrackerKind
 from playbook.models import PlaybookVersion
 from playbook.published import load_practices
 from tests.conftest import settings_for_tests
 from tests.factories import MembershipFactory, TeamFactory, UserFactory, submitted_assessment
+from webhooks import services as webhook_services
+from webhooks.models import Delivery, EventType
 from workshops import services as workshop_services
 
 PUBLIC = "public"
@@ -93,13 +97,26 @@ ROUTES: dict[str, list[Check]] = {
     "session": [Check("get", "login", 200)],
     "assessments:team": [Check("get", Capability.VIEW, 200)],
     "assessments:start_assessment": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
+    # Posted without a file, the import page comes back asking for one (tests/assessments/test_transfer.py imports).
+    "assessments:import_assessment": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 200)],
     "assessments:members": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 200)],
     "assessments:remove_member": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
     "assessments:restore": [Check("post", Capability.MANAGE, 302)],
     "assessments:plan_file": [Check("get", Capability.VIEW, 200)],
+    # The team's tracker; the world's connection points at a closed local port, so a push or sync fails (302 back).
+    "integrations:tracker": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 400)],
+    "integrations:disconnect": [Check("post", Capability.MANAGE, 302)],
+    "integrations:sync": [Check("post", Capability.MANAGE, 302)],
+    "integrations:push_action": [Check("post", Capability.MANAGE, 302)],
+    "integrations:push_plan_item": [Check("post", Capability.MANAGE, 302)],
     "playbook:aws_lens": [Check("get", PUBLIC, 200)],
     "audit:team_events": [Check("get", Capability.MANAGE, 200)],
     "audit:organisation_events": [Check("get", CONSULTANT, 200)],
+    # A team's webhooks: adding one shows the page again with its secret (200).
+    "webhooks:list": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 200)],
+    "webhooks:remove": [Check("post", Capability.MANAGE, 302)],
+    "webhooks:deliveries": [Check("get", Capability.MANAGE, 200)],
+    "webhooks:redeliver": [Check("post", Capability.MANAGE, 302)],
     # Personal access tokens (pages) and the API (through a read-write token of the visitor; anonymous: 401).
     "tokens:list": [Check("get", "login", 200), Check("post", "login", 200)],
     "tokens:revoke": [Check("post", "login", 404, overrides=((Role.LEAD, 302),))],  # one's own tokens only
@@ -136,6 +153,7 @@ ROUTES: dict[str, list[Check]] = {
     "assessments:report_pdf": [Check("get", Capability.VIEW, 200)],
     "assessments:export_json": [Check("get", Capability.VIEW, 200)],
     "assessments:export_csv": [Check("get", Capability.VIEW, 200)],
+    "assessments:export_document": [Check("get", Capability.VIEW, 200)],
     "assessments:share_create": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
     "assessments:share_revoke": [Check("post", Capability.MANAGE, 302)],
     "assessments:shared_results": [Check("get", PUBLIC, 200)],
@@ -163,13 +181,23 @@ ARGS = {
     "assessments:accept_invitation": lambda w: [w.invitation.token],
     "assessments:team": lambda w: [w.team.pk],
     "assessments:start_assessment": lambda w: [w.team.pk],
+    "assessments:import_assessment": lambda w: [w.team.pk],
     "assessments:members": lambda w: [w.team.pk],
     "assessments:remove_member": lambda w: [w.team.pk, w.removable.pk],
     "assessments:restore": lambda w: [w.deleted.pk],
     "assessments:plan_file": lambda w: [w.assessment.pk, "jira"],
+    "integrations:tracker": lambda w: [w.team.pk],
+    "integrations:disconnect": lambda w: [w.team.pk],
+    "integrations:sync": lambda w: [w.team.pk],
+    "integrations:push_action": lambda w: [w.team.pk, w.action.pk],
+    "integrations:push_plan_item": lambda w: [w.assessment.pk, w.action.practice_slug],
     "playbook:aws_lens": lambda w: [w.playbook.version],
     "audit:team_events": lambda w: [w.team.pk],
     "audit:organisation_events": lambda w: [w.team.organisation.slug],
+    "webhooks:list": lambda w: [w.team.pk],
+    "webhooks:remove": lambda w: [w.team.pk, w.delivery.webhook_id],
+    "webhooks:deliveries": lambda w: [w.team.pk, w.delivery.webhook_id],
+    "webhooks:redeliver": lambda w: [w.team.pk, w.delivery.pk],
     "tokens:revoke": lambda w: [w.token.pk],
     "api:team": lambda w: [w.team.pk],
     "api:assessment": lambda w: [w.assessment.pk],
@@ -236,6 +264,7 @@ DATA = {
     ("workshops:places", "post"): {"max_participants": 80},
     ("workshops:decide", "post"): lambda w: {f"decide-{w.practice.slug}-level": "2"},
     ("tokens:list", "post"): {"name": "Probe", "scope": "read", "days": 30},
+    ("webhooks:list", "post"): {"url": "https://93.184.215.14/hooks", "events": ["assessment.submitted"]},
     ("api:assessments", "post"): lambda w: {"team": w.team.pk, "title": "From the API"},
     ("api:answer", "put"): {"level": 1, "notes": "from the API"},
     ("api:track_action", "post"): lambda w: {"practice": w.action.practice_slug},
@@ -295,6 +324,8 @@ class World:
     sign_in_rule: object
     deleted: object
     token: object
+    delivery: object  # of the team's webhook
+    tracker: object
 
 
 def _world(team, lead, playbook) -> World:
@@ -321,7 +352,19 @@ def _world(team, lead, playbook) -> World:
         sign_in_rule=SignInRule.objects.create(team=team, email_domain="example.com", role=Role.VIEWER),
         deleted=_deleted_assessment(team, lead),
         token=api_services.create_token(user=lead, name="Lead's", scope=TokenScope.READ, days=30).token,
+        delivery=_webhook_delivery(team, lead),
+        tracker=integration_services.connect(
+            team=team, user=lead, kind=TrackerKind.GITHUB, details={"repository": "acme/probe"}, token="probe"
+        ),
     )
+
+
+def _webhook_delivery(team, lead):
+    """A delivery logged for a webhook of the team (made directly: emitting would send it from here)."""
+    webhook = webhook_services.create_webhook(
+        team=team, url="https://93.184.215.14/hooks", events=[EventType.ACTION_CREATED], user=lead
+    ).webhook
+    return Delivery.objects.create(webhook=webhook, event_type=EventType.ACTION_CREATED, payload="{}")
 
 
 def _deleted_assessment(team, lead):

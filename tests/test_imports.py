@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-PACKAGES = ("api", "assessments", "audit", "config", "identity", "integrations", "playbook", "workshops")
+PACKAGES = ("api", "assessments", "audit", "config", "identity", "integrations", "playbook", "webhooks", "workshops")
 ROOT = Path(settings.BASE_DIR)
 
 

@@ -78,6 +78,7 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
         "compare": f"/teams/{team}/compare/?before={submitted}&after={draft}",
         "actions": f"/teams/{team}/actions/",
         "members": f"/teams/{team}/members/",
+        "import an assessment": f"/teams/{team}/import/",
         "remove a member": f"/teams/{team}/members/{w['removable']}/remove/",
         "security events (team)": f"/teams/{team}/security-events/",
         "overview (draft)": f"/assessments/{draft}/",
