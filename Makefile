@@ -49,7 +49,7 @@ run: install
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 	@echo
 	@echo "  MLOps Maturity Assessment: http://127.0.0.1:$(PORT)/"
-	@echo "  Demo logins (password: demo): lead, member, viewer, consultant, other-lead"
+	@echo "  Demo logins (password: demo): lead, member, viewer, consultant, other-lead, org-admin, head-of-data"
 	@echo "  The consultant also needs a second-factor code: run 'make demo-code' for the current one."
 	@echo "  PDF reports render on a background worker started alongside the web server."
 	@echo

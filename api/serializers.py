@@ -3,6 +3,7 @@
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
+from assessments import access
 from assessments.models import NOTES_MAX_LENGTH, Action, ActionStatus, Answer, Assessment, NotApplicableReason, Team
 from playbook.models import Challenge, PlaybookVersion
 
@@ -16,14 +17,16 @@ def text(**kwargs) -> serializers.CharField:
 
 class TeamSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.name")
-    role = serializers.SerializerMethodField(help_text="Your role: lead, member, viewer or consultant")
+    role = serializers.SerializerMethodField(
+        help_text="Your role: lead, member, viewer, consultant, organisation_admin or organisation_viewer"
+    )
 
     class Meta:
         model = Team
         fields = ["id", "name", "slug", "organisation", "role"]
 
     def get_role(self, team) -> str:
-        return team.my_role or "consultant"
+        return access.access_to(team).role
 
 
 class AssessmentSerializer(serializers.ModelSerializer):

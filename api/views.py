@@ -158,7 +158,7 @@ class AnswerList(generics.ListAPIView):
     pagination_class = None  # one assessment's answers: at most one per practice
 
     def get_queryset(self):
-        assessment, _ = access.get_assessment(self.request.user, self.kwargs["pk"])
+        assessment, _ = access.get_assessment(self.request.user, self.kwargs["pk"], Capability.NOTES)
         return (
             Answer.objects.filter(assessment=assessment)
             .select_related("practice__challenge", "option", "updated_by")
@@ -216,10 +216,11 @@ class AnswerDetail(APIView):
 @extend_schema(tags=["results"], responses={200: OpenApiTypes.OBJECT, **ERRORS})
 class Results(APIView):
     """Levels per challenge and overall, high-risk flags and the plan with guidance links: the JSON export's
-    document (schema in docs/EXPORTS.md)."""
+    document (schema in docs/EXPORTS.md). It holds notes, so an organisation viewer needs their organisation to
+    share notes."""
 
     def get(self, request, pk: int):
-        assessment, _ = access.get_assessment(request.user, pk)
+        assessment, _ = access.get_assessment(request.user, pk, Capability.NOTES)
         return Response(export_json(build_results(assessment), site_url=settings.SITE_URL))
 
 

@@ -14,33 +14,68 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from assessments.models import Action, Assessment, Membership, Organisation, Role, ShareLink, Team
+from assessments.models import (
+    Action,
+    Assessment,
+    Membership,
+    Organisation,
+    OrganisationMembership,
+    OrganisationRole,
+    Role,
+    ShareLink,
+    Team,
+)
 from assessments.sharing import SHARE_SALT
 
 CONSULTANT = "consultant"
+# Roles held across every team of an organisation (OrganisationMembership), as they apply to one team.
+ORGANISATION_ADMIN = "organisation_admin"
+ORGANISATION_VIEWER = "organisation_viewer"
 logger = logging.getLogger("assessments.access")
 
 
 class Capability(StrEnum):
     VIEW = "view"  # read results, download reports
+    NOTES = "notes"  # read the answers' notes and evidence (questionnaire pages, exports)
     ANSWER = "answer"  # change answers of a draft assessment
     MANAGE = "manage"  # create, submit, reopen and delete assessments; set targets
 
 
+_RUNS_THE_TEAM = {Capability.VIEW, Capability.NOTES, Capability.ANSWER, Capability.MANAGE}
 CAPABILITIES = {
-    Role.LEAD: {Capability.VIEW, Capability.ANSWER, Capability.MANAGE},
-    CONSULTANT: {Capability.VIEW, Capability.ANSWER, Capability.MANAGE},
-    Role.MEMBER: {Capability.VIEW, Capability.ANSWER},
-    Role.VIEWER: {Capability.VIEW},
+    Role.LEAD: _RUNS_THE_TEAM,
+    CONSULTANT: _RUNS_THE_TEAM,
+    ORGANISATION_ADMIN: _RUNS_THE_TEAM,
+    Role.MEMBER: {Capability.VIEW, Capability.NOTES, Capability.ANSWER},
+    Role.VIEWER: {Capability.VIEW, Capability.NOTES},
+    # Heads of data and risk officers read levels and plans; notes only where the organisation allows it.
+    ORGANISATION_VIEWER: {Capability.VIEW},
 }
+ROLE_LABELS = {
+    CONSULTANT: "Consultant",
+    ORGANISATION_ADMIN: "Organisation admin",
+    ORGANISATION_VIEWER: "Organisation viewer",
+}
+# An archived team is kept to be read: nothing in it changes until it is restored.
+ARCHIVED_ALLOWS = {Capability.VIEW, Capability.NOTES}
 
 
 @dataclass(frozen=True)
 class TeamAccess:
     role: str
+    organisation_shares_notes: bool = False  # Organisation.viewers_see_notes
+    archived: bool = False
 
     def allows(self, capability: Capability) -> bool:
+        if self.archived and capability not in ARCHIVED_ALLOWS:
+            return False
+        if capability == Capability.NOTES and self.role == ORGANISATION_VIEWER:
+            return self.organisation_shares_notes
         return capability in CAPABILITIES[self.role]
+
+    @property
+    def sees_notes(self) -> bool:
+        return self.allows(Capability.NOTES)
 
     @property
     def can_answer(self) -> bool:
@@ -52,7 +87,7 @@ class TeamAccess:
 
     @property
     def role_label(self) -> str:
-        return "Consultant" if self.role == CONSULTANT else Role(self.role).label
+        return ROLE_LABELS.get(self.role) or Role(self.role).label
 
 
 def _role_of(user: AbstractBaseUser, team_path: str) -> Subquery:
@@ -64,16 +99,44 @@ def _consults(user: AbstractBaseUser, organisation_path: str) -> Exists:
     return Exists(Organisation.consultants.through.objects.filter(organisation=OuterRef(organisation_path), user=user))
 
 
+def _organisation_role_of(user: AbstractBaseUser, organisation_path: str) -> Subquery:
+    return Subquery(
+        OrganisationMembership.objects.filter(organisation=OuterRef(organisation_path), user=user)
+        .order_by()
+        .values("role")[:1]
+    )
+
+
 def _annotate_access(queryset: QuerySet, user: AbstractBaseUser, team_path: str) -> QuerySet:
     prefix = f"{team_path}__" if team_path else ""
     return queryset.annotate(
-        my_role=_role_of(user, team_path or "pk"), is_consultant=_consults(user, f"{prefix}organisation")
-    ).filter(Q(my_role__isnull=False) | Q(is_consultant=True))
+        my_role=_role_of(user, team_path or "pk"),
+        is_consultant=_consults(user, f"{prefix}organisation"),
+        organisation_role=_organisation_role_of(user, f"{prefix}organisation"),
+    ).filter(Q(my_role__isnull=False) | Q(is_consultant=True) | Q(organisation_role__isnull=False))
+
+
+def role_on_team(team_role: str | None, is_consultant: bool, organisation_role: str | None) -> str:
+    """A role on the team itself decides; otherwise consulting for its organisation; otherwise an organisation role.
+    (A lead's own team is run as its lead, whoever else they are elsewhere.)"""
+    return team_role or (CONSULTANT if is_consultant else _as_team_role(organisation_role))
+
+
+def _as_team_role(organisation_role: str | None) -> str | None:
+    return {OrganisationRole.ADMIN: ORGANISATION_ADMIN, OrganisationRole.VIEWER: ORGANISATION_VIEWER}.get(
+        organisation_role
+    )
 
 
 def access_to(obj: Team | Assessment) -> TeamAccess:
-    """The user's access to a team or assessment loaded through this module (which annotates their role)."""
-    return TeamAccess(role=obj.my_role or CONSULTANT)
+    """The user's access to a team or assessment loaded through this module (which annotates their roles)."""
+    team = obj if isinstance(obj, Team) else obj.team
+    role = role_on_team(obj.my_role, getattr(obj, "is_consultant", False), getattr(obj, "organisation_role", None))
+    return TeamAccess(
+        role=role,
+        organisation_shares_notes=team.organisation.viewers_see_notes,
+        archived=team.archived_at is not None,
+    )
 
 
 def visible_teams(user: AbstractBaseUser) -> QuerySet[Team]:
@@ -118,20 +181,29 @@ def get_team(user: AbstractBaseUser, team_id: int, capability: Capability = Capa
 def get_assessment(
     user: AbstractBaseUser, assessment_id: int, capability: Capability = Capability.VIEW
 ) -> tuple[Assessment, TeamAccess]:
-    # The hottest lookup of the app: members need one light query; only non-members pay for the consultant check.
+    # The hottest lookup of the app: members need one light query; only non-members pay for the organisation check.
     assessment = (
         Assessment.objects.select_related("team__organisation", "playbook")
         .annotate(my_role=_role_of(user, "team"))
         .filter(pk=assessment_id)
         .first()
     )
-    if assessment is None or (
-        assessment.my_role is None
-        and not Organisation.consultants.through.objects.filter(
-            organisation_id=assessment.team.organisation_id, user=user
-        ).exists()
-    ):
+    if assessment is None:
         raise _not_found(user, f"assessment {assessment_id}")
+    if assessment.my_role is None:
+        organisation_id = assessment.team.organisation_id
+        assessment.is_consultant = Organisation.consultants.through.objects.filter(
+            organisation_id=organisation_id, user=user
+        ).exists()
+        assessment.organisation_role = (
+            None
+            if assessment.is_consultant
+            else OrganisationMembership.objects.filter(organisation_id=organisation_id, user=user)
+            .values_list("role", flat=True)
+            .first()
+        )
+        if not assessment.is_consultant and assessment.organisation_role is None:
+            raise _not_found(user, f"assessment {assessment_id}")
     access = access_to(assessment)
     require(user, access, capability, f"assessment {assessment_id}")
     return assessment, access
@@ -156,16 +228,52 @@ def may_update_action(user: AbstractBaseUser, access: TeamAccess, action: Action
     return access.can_manage or (access.can_answer and action.owner_id == user.pk)
 
 
-def consulted_organisations(user: AbstractBaseUser) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(consultants=user)
+@dataclass(frozen=True)
+class OrganisationAccess:
+    """A role across a whole organisation: consultant, organisation admin or organisation viewer."""
+
+    role: str
+
+    def allows(self, capability: Capability) -> bool:
+        return capability in CAPABILITIES[self.role] - {Capability.ANSWER}
+
+    @property
+    def can_manage(self) -> bool:
+        return self.allows(Capability.MANAGE)
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
 
 
-def get_consulted_organisation(user: AbstractBaseUser, slug: str) -> Organisation:
-    """An organisation the user is a consultant of; any other is a 404."""
-    organisation = consulted_organisations(user).filter(slug=slug).first()
+def organisations_for(user: AbstractBaseUser) -> QuerySet[Organisation]:
+    """Organisations the user holds a role across (consultant, admin or viewer), each annotated with it."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.annotate(
+        is_consultant=_consults(user, "pk"), organisation_role=_organisation_role_of(user, "pk")
+    ).filter(Q(is_consultant=True) | Q(organisation_role__isnull=False))
+
+
+def access_to_organisation(organisation: Organisation) -> OrganisationAccess:
+    """The user's role across an organisation loaded through `organisations_for` (which annotates it)."""
+    return OrganisationAccess(role=role_on_team(None, organisation.is_consultant, organisation.organisation_role))
+
+
+def get_organisation(
+    user: AbstractBaseUser, slug: str, capability: Capability = Capability.VIEW
+) -> tuple[Organisation, OrganisationAccess]:
+    """An organisation the user holds a role across (any other is a 404), if that role allows `capability` (403)."""
+    organisation = organisations_for(user).filter(slug=slug).first()
     if organisation is None:
         raise _not_found(user, f"organisation {slug}")
-    return organisation
+    organisation_access = access_to_organisation(organisation)
+    if not organisation_access.allows(capability):
+        logger.warning(
+            "denied: user %s (%s) may not %s organisation %s", user.pk, organisation_access.role, capability, slug
+        )
+        raise PermissionDenied(f"{organisation_access.role_label}s may not {capability} here")
+    return organisation, organisation_access
 
 
 class SharedResultsBeingRevised(Exception):

@@ -310,3 +310,112 @@ def trend_svg(
     )
     legend_height = math.ceil(len(series) / columns) * LEGEND_ROW_HEIGHT + (4 if series else 0)
     return _svg(width, height + legend_height, id_prefix=id_prefix, title=title, desc=desc, body=body)
+
+
+@dataclass(frozen=True)
+class BarCategory:
+    """One kind of segment of a stacked bar: its legend label and colours (text on the fill is 4.5:1 or more)."""
+
+    label: str
+    fill: str
+    text_colour: str = "#212529"
+
+
+@dataclass(frozen=True)
+class StackedBar:
+    label: str
+    counts: tuple[int, ...]  # one per category
+
+
+BAR_HEIGHT = 22
+BAR_ROW_HEIGHT = 2 * LINE_HEIGHT + 10
+SWATCH = 12
+
+
+def stacked_bars_svg(
+    bars: Sequence[StackedBar],
+    categories: Sequence[BarCategory],
+    *,
+    width: int = 640,
+    title: str = "Teams by level",
+    id_prefix: str = "bars",
+) -> SafeString:
+    """One full-width bar per row, split in proportion to its counts; a segment wide enough carries its count.
+    The legend goes below, in rows of as many as fit."""
+    for bar in bars:
+        if len(bar.counts) != len(categories):
+            raise ValueError(f"{bar.label!r} has {len(bar.counts)} counts for {len(categories)} categories.")
+    labels = [_wrap(bar.label) for bar in bars]
+    label_width = min(220, LABEL_GAP + CHAR_WIDTH * max((len(line) for lines in labels for line in lines), default=0))
+    left, right = label_width, width - PLOT_RIGHT
+
+    def segments(bar: StackedBar, y: float) -> SafeString:
+        total, x, parts = sum(bar.counts), float(left), []
+        for count, category in zip(bar.counts, categories, strict=True):
+            if not count:
+                continue
+            span = (right - left) * count / total
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#fff" stroke-width="1"/>',
+                    _num(x),
+                    _num(y),
+                    _num(span),
+                    BAR_HEIGHT,
+                    category.fill,
+                )
+            )
+            if span >= CHAR_WIDTH * len(str(count)) + 6:
+                parts.append(_coloured_text(x + span / 2, y + BAR_HEIGHT / 2 + 4, str(count), category.text_colour))
+            x += span
+        return _join(parts)
+
+    rows = []
+    for i, (bar, lines) in enumerate(zip(bars, labels, strict=True)):
+        top = PLOT_TOP + i * BAR_ROW_HEIGHT
+        bar_y = top + (BAR_ROW_HEIGHT - BAR_HEIGHT) / 2
+        first_line = bar_y + BAR_HEIGHT / 2 + 4 - (len(lines) - 1) * LINE_HEIGHT / 2
+        label = _join(_text(left - 6, first_line + j * LINE_HEIGHT, line, anchor="end") for j, line in enumerate(lines))
+        rows.append(format_html("{}{}", label, segments(bar, bar_y) if sum(bar.counts) else ""))
+    plot_bottom = PLOT_TOP + len(bars) * BAR_ROW_HEIGHT
+    column_width = max(CHAR_WIDTH * max((len(c.label) for c in categories), default=0) + SWATCH + 16, 90)
+    columns = max(1, (width - 2 * PLOT_RIGHT) // column_width)
+    legend = _join(
+        format_html(
+            '<rect x="{}" y="{}" width="{size}" height="{size}" fill="{}" stroke="#495057" stroke-width="0.5"/>{}',
+            _num(PLOT_RIGHT + (i % columns) * column_width),
+            _num(plot_bottom + 10 + (i // columns) * LEGEND_ROW_HEIGHT),
+            category.fill,
+            _text(
+                PLOT_RIGHT + (i % columns) * column_width + SWATCH + 6,
+                plot_bottom + 10 + (i // columns) * LEGEND_ROW_HEIGHT + SWATCH - 1,
+                category.label,
+                anchor="start",
+            ),
+            size=SWATCH,
+        )
+        for i, category in enumerate(categories)
+    )
+    legend_height = math.ceil(len(categories) / columns) * LEGEND_ROW_HEIGHT + 10
+    body = format_html('<g class="bars">{}</g><g class="bars-legend">{}</g>', _join(rows), legend)
+    desc = " ".join(
+        f"{bar.label}: "
+        + (", ".join(f"{c.label} {n}" for c, n in zip(categories, bar.counts, strict=True) if n) or "none")
+        + "."
+        for bar in bars
+    )
+    return _svg(
+        width, plot_bottom + legend_height, id_prefix=id_prefix, title=title, desc=desc or "No rows.", body=body
+    )
+
+
+def _coloured_text(x: float, y: float, content: str, colour: str) -> SafeString:
+    return format_html(
+        '<text x="{}" y="{}" text-anchor="middle" font-size="12" font-weight="700" font-family="{}" fill="{}">'
+        "{}</text>",
+        _num(x),
+        _num(y),
+        FONT_FAMILY,
+        colour,
+        content,
+    )

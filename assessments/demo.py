@@ -6,6 +6,9 @@ something to show on first start. The draft in progress is on the current
 version with two lifecycle modules, opened from the spring review: some answers
 were carried as they were, others wait for the team to confirm them against the
 new wording.
+
+Acme takes part in the benchmark across organisations with five small peer organisations (`_benchmark_peers`), so
+the Spring review's results show quartiles.
 """
 
 from datetime import date, timedelta
@@ -13,6 +16,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from api import services as api_services
 from api.models import TokenScope
@@ -24,6 +28,8 @@ from assessments.models import (
     Membership,
     NotApplicableReason,
     Organisation,
+    OrganisationMembership,
+    OrganisationRole,
     Role,
     Submission,
     Team,
@@ -71,6 +77,18 @@ def load_demo() -> bool:
     # Staff need a second factor; the demo's is a fixed secret so `manage.py demo_code` can show its code.
     activate_totp(user=consultant, secret=DEMO_TOTP_SECRET)
     organisation.consultants.add(consultant)
+    # Roles across the organisation: an admin who sets up teams and people, and a head of data who reads every
+    # team's results and the portfolio (without notes: the organisation has not chosen to share them).
+    OrganisationMembership.objects.create(
+        organisation=organisation, user=_user("org-admin"), role=OrganisationRole.ADMIN
+    )
+    OrganisationMembership.objects.create(
+        organisation=organisation, user=_user("head-of-data"), role=OrganisationRole.VIEWER
+    )
+    Team.objects.filter(pk=fraud.pk).update(
+        business_unit="Retail banking", product_area="Payments", tags=["fraud", "eu"]
+    )
+    Team.objects.filter(pk=pricing.pk).update(business_unit="Retail banking", product_area="Lending", tags=["eu"])
 
     current = PlaybookVersion.objects.get(is_current=True)
     earlier = current.previous or current
@@ -97,7 +115,116 @@ def load_demo() -> bool:
     services.create_assessment(
         team=pricing, user=_user("other-lead"), title="Pricing baseline", subject="Dynamic pricing engine"
     )
+    _benchmark_peers(organisation, (current, earlier))
+    _portfolio_estate(organisation, consultant, current=current, earlier=earlier)
     return True
+
+
+# Five small organisations in the benchmark besides Acme, the fewest for its figures to show on the Spring review's
+# results: (organisation, ((team, level shift, pattern offset), ...)). Nobody signs in to them.
+BENCHMARK_PEERS = (
+    ("Borealis Bank", (("Credit Risk", 1, 0),)),
+    ("Cobalt Logistics", (("Route Planning", -1, 3), ("Demand Forecasting", 0, 5))),
+    ("Delta Health", (("Triage Models", 0, 2),)),
+    ("Evergreen Retail", (("Recommendations", 1, 4), ("Price Science", -1, 1))),
+    ("Fjord Energy", (("Load Forecasting", 2, 6),)),
+)
+
+
+def _benchmark_peers(organisation: Organisation, playbooks: tuple[PlaybookVersion, PlaybookVersion]) -> None:
+    """Acme opts in to the benchmark, with the peers above: one submitted assessment per team, on either playbook
+    version (challenges are matched by slug), at varied levels."""
+    organisation.benchmark_opt_in = True
+    organisation.save(update_fields=["benchmark_opt_in"])
+    analyst = get_user_model().objects.create_user("benchmark-peer", email="benchmark-peer@demo.invalid")  # no password
+    for number, (name, teams) in enumerate(BENCHMARK_PEERS):
+        peer = Organisation.objects.create(name=name, slug=slugify(name), benchmark_opt_in=True)
+        for team_name, shift, offset in teams:
+            team = Team.objects.create(organisation=peer, name=team_name, slug=slugify(team_name))
+            playbook = playbooks[number % 2]
+            core = [p for p in load_practices(playbook) if not p.challenge.is_module]
+            assessment = services.create_assessment(
+                team=team, user=analyst, title="Quarterly review", subject=team_name, playbook=playbook
+            )
+            services.save_answers(assessment=assessment, user=analyst, answers=_peer_answers(core, shift, offset))
+            services.submit_assessment(assessment=assessment, user=analyst)
+
+
+def _peer_answers(practices, shift: int, offset: int) -> list[services.AnswerInput]:
+    """Every practice answered: the demo pattern moved along by `offset` and up or down by `shift`."""
+    answers, position = [], {}
+    for practice in practices:
+        index = position[practice.challenge_id] = position.get(practice.challenge_id, -1) + 1
+        pattern = SUBMITTED_PATTERN[(index + offset + practice.challenge.order) % len(SUBMITTED_PATTERN)]
+        options = {o.level: o for o in practice.options.all()}
+        answers.append(services.AnswerInput(practice=practice, option=options[min(max(pattern + shift, 0), 4)]))
+    return answers
+
+
+# More Acme teams, so the organisation portfolio has distributions, quarterly medians over two years, open flags and
+# plan items shared by many teams: (team, business unit, product area, tags, level shift, pattern offset,
+# days ago of each submission, oldest first, whether the latest keeps a high-risk flag).
+PORTFOLIO_TEAMS = (
+    ("Credit Decisioning", "Retail banking", "Lending", ["regulated", "eu"], 1, 1, (680, 410, 150), True),
+    ("Customer Churn", "Retail banking", "Marketing", ["batch", "eu"], 0, 4, (560, 230, 45), False),
+    ("Claims Triage", "Insurance", "Claims", ["regulated", "genai"], 1, 2, (620, 300, 20), True),
+    ("Document Understanding", "Insurance", "Operations", ["genai", "cloud"], 0, 6, (120,), True),
+    ("Demand Forecasting", "Operations", "Supply chain", ["batch", "cloud"], 2, 3, (700, 500, 330, 90), False),
+    ("Search Ranking", "Digital", "E-commerce", ["real-time", "cloud"], 1, 5, (450, 60), False),
+)
+
+
+def _portfolio_estate(organisation: Organisation, consultant, *, current, earlier) -> None:
+    """Teams assessed with their consultant over the last two years, a level better at each review: reviews older
+    than a year on the earlier playbook version, recent ones on the current version with one or two modules."""
+    modules = list(current.challenges.filter(is_module=True).order_by("order").values_list("slug", flat=True))
+    for number, (name, unit, area, tags, shift, offset, history, keeps_flag) in enumerate(PORTFOLIO_TEAMS):
+        team = Team.objects.create(
+            organisation=organisation, name=name, slug=slugify(name), business_unit=unit, product_area=area, tags=tags
+        )
+        for step, days_ago in enumerate(history):
+            recent = days_ago < 365
+            chosen = modules[number % len(modules) :][: 1 + number % 2] if recent and modules else []
+            assessment = services.create_assessment(
+                team=team,
+                user=consultant,
+                title=f"Review {timezone.localdate() - timedelta(days=days_ago):%b %Y}",
+                subject=name,
+                modules=chosen,
+                playbook=current if recent else earlier,
+            )
+            flagged = keeps_flag or step < len(history) - 1  # earlier reviews had a flag the team has since fixed
+            answers = _estate_answers(
+                scoped_practices(assessment),
+                shift + step - len(history) + 1,
+                offset,
+                flag_in=number if flagged else None,
+            )
+            services.save_answers(assessment=assessment, user=consultant, answers=answers)
+            services.submit_assessment(assessment=assessment, user=consultant)
+            submitted_at = timezone.now() - timedelta(days=days_ago)
+            Assessment.objects.filter(pk=assessment.pk).update(
+                created_at=submitted_at - timedelta(days=7), submitted_at=submitted_at
+            )
+            Submission.objects.filter(assessment=assessment).update(submitted_at=submitted_at)
+
+
+def _estate_answers(practices, shift: int, offset: int, *, flag_in: int | None) -> list[services.AnswerInput]:
+    """Every practice answered on the demo pattern; critical practices at 2 or more, except one at level 1 (a
+    high-risk flag) in the challenge `flag_in` picks, when it is set."""
+    answers, position, flagged = [], {}, False
+    challenges = sorted({p.challenge.order for p in practices if p.is_critical and not p.challenge.is_module})
+    flag_order = challenges[flag_in % len(challenges)] if flag_in is not None and challenges else None
+    for practice in practices:
+        index = position[practice.challenge_id] = position.get(practice.challenge_id, -1) + 1
+        level = min(max(SUBMITTED_PATTERN[(index + offset) % len(SUBMITTED_PATTERN)] + shift, 0), 4)
+        if practice.is_critical:
+            level = max(level, 2)
+            if practice.challenge.order == flag_order and not flagged:
+                level, flagged = 1, True
+        options = {o.level: o for o in practice.options.all()}
+        answers.append(services.AnswerInput(practice=practice, option=options[level]))
+    return answers
 
 
 def _submitted(team, lead, playbook, title: str, answers, *, days_ago: int, reopened_once: bool = False) -> Assessment:

@@ -27,6 +27,7 @@ from assessments.models import (
     person_name,
 )
 from assessments.portable import MAX_DOCUMENT_BYTES
+from assessments.portfolio import FilterChoices
 from assessments.services import AnswerInput
 from playbook.models import Practice
 
@@ -358,3 +359,20 @@ class ImportAssessmentForm(forms.Form):
             size, limit = document.size // 1024, MAX_DOCUMENT_BYTES // 1024
             raise forms.ValidationError(f"The file is {size} KB; an assessment file is at most {limit} KB.")
         return document
+
+
+class PortfolioFilterForm(forms.Form):
+    """The portfolio's filters (GET), offering the values the organisation's teams have; blank means every team."""
+
+    business_unit = forms.ChoiceField(required=False, label="Business unit")
+    product_area = forms.ChoiceField(required=False, label="Product area")
+    tag = forms.ChoiceField(required=False, label="Tag")
+
+    def __init__(self, *args, choices: FilterChoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, values, every in (
+            ("business_unit", choices.business_units, "Every business unit"),
+            ("product_area", choices.product_areas, "Every product area"),
+            ("tag", choices.tags, "Any tag"),
+        ):
+            self.fields[name].choices = [("", every), *((value, isolated(value)) for value in values)]

@@ -31,6 +31,14 @@ class Organisation(models.Model):
         related_name="consulting_organisations",
         help_text="Staff facilitators who may see and run every team of this organisation.",
     )
+    viewers_see_notes = models.BooleanField(
+        default=False, help_text="Organisation viewers also read the teams' notes (off: levels and plans only)."
+    )
+    benchmark_opt_in = models.BooleanField(
+        default=False,
+        help_text="Contribute the teams' latest levels, anonymously, to the benchmark across organisations.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
@@ -39,10 +47,36 @@ class Organisation(models.Model):
         return self.name
 
 
+class OrganisationRole(models.TextChoices):
+    ADMIN = "admin", "Organisation admin"
+    VIEWER = "viewer", "Organisation viewer"
+
+
+class OrganisationMembership(models.Model):
+    """A role across every team of one organisation: admins set up and run teams, viewers read the portfolio."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships"
+    )
+    role = models.CharField(max_length=10, choices=OrganisationRole.choices)
+
+    class Meta:
+        ordering = ["organisation", "role", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="one_organisation_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) of {self.organisation}"
+
+
 class Team(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100)
+    business_unit = models.CharField(max_length=100, blank=True)
+    product_area = models.CharField(max_length=100, blank=True)
+    tags = models.JSONField(default=list, blank=True, help_text="Free tags, lower case, for portfolio filters")
+    archived_at = models.DateTimeField(null=True, blank=True, help_text="Archived teams keep their data, read-only")
 
     class Meta:
         ordering = ["organisation__name", "name"]

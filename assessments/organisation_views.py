@@ -12,8 +12,8 @@ from assessments.results import score_many
 @login_required
 def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
     """A consultant's heatmap: each team's latest submitted levels by challenge."""
-    organisation = access.get_consulted_organisation(request.user, slug)
-    teams = list(organisation.teams.all())
+    organisation, organisation_access = access.get_organisation(request.user, slug)
+    teams = list(organisation.teams.filter(archived_at__isnull=True))
     latest: dict[int, Assessment] = {}
     for assessment in (
         Assessment.objects.filter(team__in=teams, status=Status.SUBMITTED)
@@ -34,5 +34,5 @@ def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "assessments/organisation_overview.html",
-        {"organisation": organisation, "columns": columns, "rows": rows},
+        {"organisation": organisation, "organisation_access": organisation_access, "columns": columns, "rows": rows},
     )

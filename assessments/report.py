@@ -21,6 +21,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from assessments.benchmark_data import benchmark_for
 from assessments.comparison import challenge_trends
 from assessments.models import SHOW_EVERYTHING, Action, AnswerChange, Disclosure, person_name
 from assessments.results import AssessmentResults, previous_submitted, score_many
@@ -83,6 +84,7 @@ def render_report_html(results: AssessmentResults, disclosure: Disclosure = SHOW
             "trends": challenge_trends(score_many([previous])[previous.pk] if previous else None, results.score),
             "actions": actions,
             "action_counts": list(Counter(action.get_status_display() for action in actions).items()),
+            "benchmark": benchmark_for(assessment, results.score),
         },
     )
 

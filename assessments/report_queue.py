@@ -9,6 +9,7 @@ again by the next request for it.
 
 import hashlib
 import logging
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from assessments import tasks
 from assessments.models import SHOW_EVERYTHING, Disclosure, RenderedReport, ReportStatus
 from assessments.report import render_report_html
 from assessments.results import AssessmentResults
+from config.tasks import is_outside_the_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +52,18 @@ def request_report(results: AssessmentResults, disclosure: Disclosure = SHOW_EVE
 
 
 def _enqueue(report: RenderedReport) -> None:
-    """Queue the render. The database backend stores the task in this transaction, so no worker sees it before
-    the row; if queueing fails the row stays queued and a later request queues it again once it is stale."""
+    """Queue the render so that no worker sees the task before the row. The database backend stores the task in
+    this transaction; RQ's Redis is outside it, so there the task goes once the transaction commits. If queueing
+    fails the row stays queued and a later request queues it again once it is stale."""
+    if is_outside_the_transaction(tasks.render_report.get_backend()):
+        transaction.on_commit(partial(_queue_render, report.pk))
+    else:
+        _queue_render(report.pk)
+
+
+def _queue_render(report_id: int) -> None:
     try:
         with transaction.atomic():
-            tasks.render_report.enqueue(report.pk)
+            tasks.render_report.enqueue(report_id)
     except Exception:
-        logger.exception("could not queue report %s", report.pk)
+        logger.exception("could not queue report %s", report_id)

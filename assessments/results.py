@@ -5,8 +5,8 @@ results page, the questionnaire and the PDF show.
 
 import itertools
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from assessments.comparison import (
@@ -235,6 +235,73 @@ def score_many(assessments: Sequence[Assessment]) -> dict[int, AssessmentScore]:
     }
 
 
+def _guide(challenge_slug: str, practice: Practice, answer: Answer | None, version: str) -> PracticeGuide:
+    return _answered(_unanswered_guide(challenge_slug, practice, version), answer)
+
+
+def _unanswered_guide(challenge_slug: str, practice: Practice, version: str) -> PracticeGuide:
+    guidance = practice.guidance.all()[0]
+    return PracticeGuide(
+        challenge_slug=challenge_slug,
+        practice_slug=practice.slug,
+        practice_title=practice.title,
+        weight=practice.weight,
+        level=None,
+        not_applicable=False,
+        next_steps={
+            option.level: NextStep(option.next_step, option.next_step_effort, option.next_step_impact)
+            for option in practice.options.all()
+            if option.next_step
+        },
+        guidance_anchor=guidance_url(version, guidance.challenge.slug, guidance.slug),
+        guidance_title=guidance.title,
+    )
+
+
+def _answered(guide: PracticeGuide, answer: Answer | None) -> PracticeGuide:
+    return replace(
+        guide,
+        level=answer.option.level if answer and answer.option else None,
+        not_applicable=bool(answer and answer.is_not_applicable),
+    )
+
+
+@dataclass(frozen=True)
+class ScoredPlan:
+    score: AssessmentScore
+    plan: tuple[PlanItem, ...]  # empty unless asked for
+
+
+def score_and_plan_many(assessments: Sequence[Assessment], *, plan_for: Collection[int] = ()) -> dict[int, ScoredPlan]:
+    """The scores of many assessments (playbook selected), and the remediation plans of those in `plan_for`, in one
+    query whatever their number, plus the playbooks' practices cached per process: what build_results computes,
+    without a results page's rows."""
+    answers: dict[int, dict[int, Answer]] = {}
+    # Only what scoring and planning read: an option's texts are long, and there may be tens of thousands of answers.
+    loaded = Answer.objects.filter(assessment__in=[a.pk for a in assessments]).select_related("option")
+    for answer in loaded.only("assessment", "practice", "not_applicable_reason", "to_confirm", "option__level"):
+        answers.setdefault(answer.assessment_id, {})[answer.practice_id] = answer
+    unanswered: dict[int, PracticeGuide] = {}  # by practice: the same for every assessment
+    scored = {}
+    for assessment in assessments:
+        grouped = _group_by_challenge(scoped_practices(assessment))
+        mine = answers.get(assessment.pk, {})
+        rules = rules_for(assessment.playbook)
+        score = score_assessment(_challenge_answers(grouped, mine), rules)
+        plan: tuple[PlanItem, ...] = ()
+        if assessment.pk in plan_for:
+            guides = []
+            for challenge, practices in grouped:
+                for practice in practices:
+                    if practice.pk not in unanswered:
+                        version = assessment.playbook.version
+                        unanswered[practice.pk] = _unanswered_guide(challenge.slug, practice, version)
+                    guides.append(_answered(unanswered[practice.pk], mine.get(practice.pk)))
+            plan = plan_remediation(score, guides, resolve_targets(score, assessment.targets, rules.top_level))
+        scored[assessment.pk] = ScoredPlan(score, plan)
+    return scored
+
+
 def build_results(assessment: Assessment) -> AssessmentResults:
     playbook = assessment.playbook
     grouped = _group_by_challenge(scoped_practices(assessment))
@@ -247,21 +314,7 @@ def build_results(assessment: Assessment) -> AssessmentResults:
         for challenge, practices in grouped
     }
     guides = [
-        PracticeGuide(
-            challenge_slug=challenge.slug,
-            practice_slug=row.practice.slug,
-            practice_title=row.practice.title,
-            weight=row.practice.weight,
-            level=row.level,
-            not_applicable=row.is_not_applicable,
-            next_steps={
-                option.level: NextStep(option.next_step, option.next_step_effort, option.next_step_impact)
-                for option in row.practice.options.all()
-                if option.next_step
-            },
-            guidance_anchor=row.guidance_url,
-            guidance_title=row.guidance.title,
-        )
+        _guide(challenge.slug, row.practice, row.answer, playbook.version)
         for challenge, _ in grouped
         for row in rows[challenge.slug]
     ]

@@ -1,4 +1,5 @@
-"""Background tasks, run by `manage.py db_worker` (Django's tasks framework, database backend)."""
+"""Background tasks (Django's tasks framework), run by `manage.py db_worker` on the database queue, or by
+`manage.py rqworker` when the queue is on Redis (TASKS_BACKEND=django_tasks_rq.RQBackend)."""
 
 import logging
 import time

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateformat import format as date_format
@@ -14,6 +15,7 @@ from assessments.charts import TrendSeries, trend_svg
 from assessments.comparison import Change, action_outcomes, compare_practices, compare_scopes
 from assessments.forms import CompareForm, NewAssessmentForm
 from assessments.models import Action, Assessment, Status, isolated
+from assessments.onboarding_views import needs_first_run
 from assessments.results import (
     action_record,
     build_results,
@@ -24,18 +26,26 @@ from assessments.results import (
 )
 from playbook.models import PlaybookVersion
 
+HOME_TEAMS_PER_PAGE = 20
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    teams = list(
-        access.visible_teams(request.user).prefetch_related(
-            Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at"))
-        )
+    if needs_first_run(request.user):
+        return redirect("assessments:first_run")
+    # Bounded: an organisation viewer or consultant may see hundreds of teams; the heatmap and portfolio are the
+    # overview of those, this page the way into one.
+    teams = Paginator(access.visible_teams(request.user).filter(archived_at__isnull=True), HOME_TEAMS_PER_PAGE)
+    page = teams.get_page(request.GET.get("page"))
+    prefetch_related_objects(
+        page.object_list, Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at"))
     )
-    for team in teams:
+    for team in page.object_list:
         team.access = access.access_to(team)
-    organisations = access.consulted_organisations(request.user)
-    return render(request, "assessments/home.html", {"teams": teams, "organisations": organisations})
+    organisations = list(access.organisations_for(request.user))
+    for organisation in organisations:
+        organisation.access = access.access_to_organisation(organisation)
+    return render(request, "assessments/home.html", {"page": page, "organisations": organisations})
 
 
 def _dashboard_rows(assessments: list[Assessment]) -> list[dict]:

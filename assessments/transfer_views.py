@@ -19,9 +19,9 @@ from audit.services import note_download
 
 @login_required
 def export_document(request: HttpRequest, pk: int) -> HttpResponse:
-    # VIEW, like the JSON and CSV exports: viewers already see every answer, note, target and action, and who
-    # gave them, on the team's pages. The document holds nothing more.
-    assessment, _ = access.get_assessment(request.user, pk)
+    # NOTES, like the JSON and CSV exports: team viewers already see every answer, note, target and action, and
+    # who gave them, on the team's pages; organisation viewers only where their organisation shares notes.
+    assessment, _ = access.get_assessment(request.user, pk, Capability.NOTES)
     document = transfer.export_document(assessment, site_url=settings.SITE_URL, now=timezone.now())
     what = f"“{assessment.title}” as a file for another installation"
     note_download(EventKind.EXPORT_DOWNLOADED, what, request.user, assessment)

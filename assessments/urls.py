@@ -1,6 +1,16 @@
 from django.urls import path
 
-from assessments import action_views, member_views, organisation_views, share_views, team_views, transfer_views, views
+from assessments import (
+    action_views,
+    member_views,
+    onboarding_views,
+    organisation_views,
+    portfolio_views,
+    share_views,
+    team_views,
+    transfer_views,
+    views,
+)
 
 app_name = "assessments"
 urlpatterns = [
@@ -19,7 +29,20 @@ urlpatterns = [
     path("teams/<int:team_id>/actions/<int:action_id>/", action_views.update_action, name="update_action"),
     path("teams/<int:team_id>/history/", team_views.history, name="history"),
     path("teams/<int:team_id>/compare/", team_views.compare, name="compare"),
+    path("setup/", onboarding_views.first_run, name="first_run"),
+    path("organisations/new/", onboarding_views.new_organisation, name="new_organisation"),
     path("organisations/<slug:slug>/", organisation_views.organisation_overview, name="organisation"),
+    path("organisations/<slug:slug>/portfolio/", portfolio_views.portfolio, name="portfolio"),
+    path("organisations/<slug:slug>/portfolio.csv", portfolio_views.portfolio_csv, name="portfolio_csv"),
+    path("organisations/<slug:slug>/portfolio.pdf", portfolio_views.portfolio_pdf, name="portfolio_pdf"),
+    path("organisations/<slug:slug>/settings/", onboarding_views.organisation_settings, name="organisation_settings"),
+    path("organisations/<slug:slug>/teams/<int:team_id>/edit/", onboarding_views.edit_team, name="edit_team"),
+    path("organisations/<slug:slug>/teams/<int:team_id>/archive/", onboarding_views.archive_team, name="archive_team"),
+    path(
+        "organisations/<slug:slug>/roles/<int:role_id>/remove/",
+        onboarding_views.remove_organisation_role,
+        name="remove_organisation_role",
+    ),
     path("invitations/<str:token>/", member_views.accept_invitation, name="accept_invitation"),
     path("assessments/<int:pk>/", views.overview, name="overview"),
     path("assessments/<int:pk>/challenges/<slug:challenge_slug>/", views.questionnaire, name="questionnaire"),

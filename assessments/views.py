@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import access, exports, services, sharing, tracking
 from assessments.access import Capability
+from assessments.benchmark_data import benchmark_for, opt_in_url
 from assessments.forms import PracticeAnswerForm, ShareLinkForm, TargetsForm
 from assessments.models import SHOW_EVERYTHING, Action, AnswerChange, Assessment, Disclosure, ReportStatus
 from assessments.report_queue import request_report
@@ -86,7 +87,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpResponse:
-    assessment, team_access = access.get_assessment(request.user, pk)
+    assessment, team_access = access.get_assessment(request.user, pk, Capability.NOTES)
     progress, answers = load_progress(assessment, challenge_slug)
     challenges = [item.challenge for item in progress]
     challenge = next((c for c in challenges if c.slug == challenge_slug), None)
@@ -150,6 +151,7 @@ def _unbound_cards(assessment, challenge, practices, answers, editable: bool) ->
         p.pk: f"practice-card:{assessment.pk}:{p.pk}:{getattr(answers.get(p.pk), 'revision', 0)}:{int(editable)}"
         for p in practices
     }
+    cache = caches["fragments"]  # per process: the cards of one answer revision never change
     cached = cache.get_many(keys.values())
     fresh = {}
     for practice in practices:
@@ -289,9 +291,12 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "results": assessment_results,
             "targets_form": targets_form,
             "tracked": tracked,
+            "hide_notes": not team_access.sees_notes,
             "tracker": tracker,
             "pushed": pushed,
             "earlier_actions": earlier_action_outcomes(assessment, assessment_results),
+            "benchmark": benchmark_for(assessment, assessment_results.score),
+            "benchmark_opt_in_url": opt_in_url(assessment, team_access),
         },
     )
 
@@ -344,8 +349,9 @@ def report_response(request: HttpRequest, results, disclosure: Disclosure = SHOW
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = access.get_assessment(request.user, pk)
-    response = report_response(request, build_results(assessment))
+    assessment, team_access = access.get_assessment(request.user, pk)
+    disclosure = SHOW_EVERYTHING if team_access.sees_notes else Disclosure(notes=False)
+    response = report_response(request, build_results(assessment), disclosure)
     if is_download(response):
         note_download(EventKind.REPORT_DOWNLOADED, f"the PDF report of “{assessment.title}”", request.user, assessment)
     return response
@@ -366,7 +372,7 @@ def _attachment(content: str | bytes, content_type: str, assessment: Assessment,
 
 @login_required
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = access.get_assessment(request.user, pk)
+    assessment, _ = access.get_assessment(request.user, pk, Capability.NOTES)
     data = exports.export_json(build_results(assessment), site_url=settings.SITE_URL)
     note_download(EventKind.EXPORT_DOWNLOADED, f"the JSON export of “{assessment.title}”", request.user, assessment)
     return _attachment(json.dumps(data, indent=2, ensure_ascii=False), "application/json", assessment, "json")
@@ -374,7 +380,7 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = access.get_assessment(request.user, pk)
+    assessment, _ = access.get_assessment(request.user, pk, Capability.NOTES)
     text = exports.export_csv(build_results(assessment), site_url=settings.SITE_URL)
     note_download(EventKind.EXPORT_DOWNLOADED, f"the CSV export of “{assessment.title}”", request.user, assessment)
     return _attachment(text.encode("utf-8"), "text/csv; charset=utf-8", assessment, "csv")

@@ -33,6 +33,14 @@ class EventKind(models.TextChoices):
     WEBHOOK_REMOVED = "webhook_removed", "Webhook removed"
     TRACKER_CONNECTED = "tracker_connected", "Tracker connected"
     TRACKER_DISCONNECTED = "tracker_disconnected", "Tracker disconnected"
+    ORGANISATION_CREATED = "organisation_created", "Organisation created"
+    ORGANISATION_CHANGED = "organisation_changed", "Organisation settings changed"
+    ORGANISATION_ROLE_GRANTED = "organisation_role_granted", "Organisation role granted"
+    ORGANISATION_ROLE_REVOKED = "organisation_role_revoked", "Organisation role revoked"
+    TEAM_CREATED = "team_created", "Team created"
+    TEAM_CHANGED = "team_changed", "Team renamed or tagged"
+    TEAM_ARCHIVED = "team_archived", "Team archived"
+    TEAM_RESTORED = "team_restored", "Team restored"
 
 
 class AppendOnly(Exception):

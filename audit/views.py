@@ -49,7 +49,7 @@ def team_events(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 def organisation_events(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = access.get_consulted_organisation(request.user, slug)
+    organisation = access.get_organisation(request.user, slug, Capability.MANAGE)[0]
     events = SecurityEvent.objects.filter(organisation_id=organisation.pk)
     context = {"organisation": organisation, "scope": organisation.name}
     return _page_or_csv(request, events, f"security-events-{organisation.slug}", context)

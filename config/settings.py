@@ -188,8 +188,8 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
 # Reset links last an hour, and a link stops working once the password it reset has changed.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
-# Failed logins are throttled by axes above, in the database; allauth's own per-process counters stay for
-# the rest (password reset requests, second-factor codes).
+# Failed logins are throttled by axes above, in the database; allauth's own counters, kept in the shared default
+# cache (CACHES below), stay for the rest (password reset requests, second-factor codes).
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 SOCIALACCOUNT_ONLY = not LOCAL_ACCOUNTS
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
@@ -262,12 +262,25 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
 
-# Per-process memory cache: rendered questionnaire fields keyed by answer revision. Nothing in it is shared state.
+# Redis, for installations that outgrow the database (README, "Scaling out"): the shared cache and, with
+# TASKS_BACKEND=django_tasks_rq.RQBackend, the task queue.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# The default cache holds what every web server must agree on: API request counts, allauth's rate limits and its
+# record of used second-factor codes (so a code cannot be replayed on another process). Redis when there is one,
+# else a table in the database, the one store all web servers already share (made by api/migrations).
+# "fragments" is each process's own memory: rendered questionnaire cards keyed by answer revision.
+# CACHE_MAX_ENTRIES=0 turns it off (every card rendered afresh): `make bench` measures the cold questionnaire so.
+FRAGMENT_CACHE_ENTRIES = env_int("CACHE_MAX_ENTRIES", 20_000)
 CACHES = {
-    "default": {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"},
+    "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+        "OPTIONS": {"MAX_ENTRIES": FRAGMENT_CACHE_ENTRIES},
     }
+    if FRAGMENT_CACHE_ENTRIES
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 STATIC_URL = "static/"
@@ -287,8 +300,15 @@ STORAGES = {
     },
 }
 
-# PDF reports render on a background worker (`manage.py db_worker`) so web workers are never tied up.
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# PDF reports and webhooks run on a background worker so web workers are never tied up: by default the database
+# queue (`manage.py db_worker`); with TASKS_BACKEND=django_tasks_rq.RQBackend, RQ on REDIS_URL
+# (`manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler`).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=django_tasks_rq.RQBackend needs REDIS_URL.")
+    INSTALLED_APPS.append("django_rq")
 # A task that has waited this long for a worker means none is running: /healthz says the queue is degraded and
 # the report page says so. A report queued or rendering this long is presumed lost and queued again.
 TASK_QUEUE_MAX_WAIT_SECONDS = env_int("TASK_QUEUE_MAX_WAIT_SECONDS", 60)
@@ -296,8 +316,14 @@ TASK_QUEUE_MAX_WAIT_SECONDS = env_int("TASK_QUEUE_MAX_WAIT_SECONDS", 60)
 # says so (receivers inside the company network, a local receiver in development): see webhooks/addresses.py.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 300)
+if REDIS_URL:
+    # RQ stops a job after DEFAULT_TIMEOUT; a report rendering longer than REPORT_STALE_SECONDS is queued again anyway.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": REPORT_STALE_SECONDS}}
 # A deleted assessment can be restored for this many days; `manage.py purge_deleted` erases it afterwards.
 ASSESSMENT_RESTORE_DAYS = env_int("ASSESSMENT_RESTORE_DAYS", 30)
+# The benchmark across organisations shows a challenge's figures only when this many organisations contribute to it;
+# assessments/benchmark.py never goes below 5, whatever is set here.
+BENCHMARK_MINIMUM_ORGANISATIONS = env_int("BENCHMARK_MINIMUM_ORGANISATIONS", 5)
 
 # Workshops: guests who may join from one address, and join codes that may lead nowhere (unknown or ended)
 # from one address, in ten minutes. A room behind one office network shares an address, hence the room size.

@@ -9,15 +9,16 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from config.site import absolute_url
-from config.tasks import oldest_task_wait
+from config.tasks import TaskQueueUnavailable, oldest_task_wait
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitoring; `failed` names the checks that failed.
 
     503 when the database does not answer (take this web process out of rotation). 200 with status "degraded"
-    when the task queue's oldest task has waited longer than TASK_QUEUE_MAX_WAIT_SECONDS: the pages still work,
-    but no worker is taking tasks, so an operator should be alerted without the load balancer dropping the web.
+    when the task queue's oldest task has waited longer than TASK_QUEUE_MAX_WAIT_SECONDS, or the queue's Redis does
+    not answer (TASKS_BACKEND=django_tasks_rq.RQBackend): the pages still work, but no tasks are run, so an
+    operator should be alerted without the load balancer dropping the web.
     """
     try:
         with connection.cursor() as cursor:
@@ -25,7 +26,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         connection.close()  # so the next check opens a fresh connection
         return JsonResponse({"status": "unavailable", "database": "down", "failed": ["database"]}, status=503)
-    waited = oldest_task_wait()
+    try:
+        waited = oldest_task_wait()
+    except TaskQueueUnavailable:
+        return JsonResponse({"status": "degraded", "database": "up", "task_queue": "down", "failed": ["task_queue"]})
     late = waited is not None and waited.total_seconds() > settings.TASK_QUEUE_MAX_WAIT_SECONDS
     return JsonResponse(
         {

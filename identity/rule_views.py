@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from assessments import access
+from assessments.access import Capability
 from identity import services
 from identity.forms import SignInRuleForm
 from identity.models import SignInRule
@@ -14,7 +15,7 @@ from identity.models import SignInRule
 
 @login_required
 def sign_in_rules(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = access.get_consulted_organisation(request.user, slug)
+    organisation = access.get_organisation(request.user, slug, Capability.MANAGE)[0]
     form = SignInRuleForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -36,7 +37,7 @@ def sign_in_rules(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def remove_sign_in_rule(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    organisation = access.get_consulted_organisation(request.user, slug)
+    organisation = access.get_organisation(request.user, slug, Capability.MANAGE)[0]
     rule = get_object_or_404(SignInRule, pk=pk, team__organisation=organisation)
     rule.delete()
     messages.success(request, f"Removed: {rule}. People who joined through it keep their roles.")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 CADDYFILE = Path(__file__).resolve().parent.parent / "deploy" / "Caddyfile"
 
@@ -55,7 +56,8 @@ def proxy(tmp_path):
     port = _free_port()
     env = os.environ | {
         "SITE_ADDRESS": f"http://127.0.0.1:{port}",
-        "APP_UPSTREAM": f"127.0.0.1:{upstream.server_address[1]}",
+        "APP_HOST": "127.0.0.1",
+        "APP_PORT": str(upstream.server_address[1]),
         "XDG_DATA_HOME": str(tmp_path),
         "XDG_CONFIG_HOME": str(tmp_path),
     }
@@ -106,3 +108,15 @@ def test_compose_puts_the_proxy_in_front_and_keeps_gunicorn_off_the_host_network
     assert "ports:" not in web and "expose:" in web
     assert "ports:" in proxy and "deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy
     assert 'TRUSTED_PROXY_COUNT: "1"' in compose
+
+
+def test_compose_scales_web_and_worker_behind_the_proxy_with_redis_optional():
+    services = yaml.safe_load((CADDYFILE.parent.parent / "docker-compose.yml").read_text())["services"]
+    for name in ("web", "worker"):
+        # A fixed container name or host port would stop `docker compose up --scale web=2 --scale worker=2`.
+        assert "container_name" not in services[name] and "ports" not in services[name], name
+    assert services["redis"]["profiles"] == ["redis"]
+    assert {"TASKS_BACKEND", "REDIS_URL"} <= set(services["migrate"]["environment"])
+    assert "rqworker --job-class django_tasks_rq.Job --with-scheduler" in services["worker"]["command"][-1]
+    # Caddy looks the service name up again and again, so every replica of `web` gets requests.
+    assert "dynamic a {$APP_HOST:web} {$APP_PORT:8000}" in CADDYFILE.read_text()

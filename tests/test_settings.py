@@ -63,3 +63,30 @@ def test_every_setting_read_from_the_environment_is_documented():
     readme = (ROOT / "README.md").read_text()
     assert names - example == set(), "add these to .env.example"
     assert {name for name in names if f"`{name}`" not in readme} == set(), "add these to the README's table"
+
+
+SHOW_STORES = (
+    "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'], s.CACHES['fragments']['BACKEND'])"
+)
+
+
+def test_without_redis_the_shared_cache_is_a_database_table_and_cards_stay_in_each_process():
+    result = manage("shell", "--no-imports", "-c", SHOW_STORES, **PRODUCTION, REDIS_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.db.DatabaseCache",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+
+
+def test_the_rq_queue_on_redis_passes_the_deploy_check_and_shares_the_cache():
+    rq = {**PRODUCTION, "TASKS_BACKEND": "django_tasks_rq.RQBackend", "REDIS_URL": "redis://redis.example.com:6379/0"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **rq)
+    assert result.returncode == 0, result.stderr + result.stdout
+    shown = manage("shell", "--no-imports", "-c", SHOW_STORES, **rq)
+    assert shown.stdout.split()[0] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_the_rq_queue_without_a_redis_url_is_an_error():
+    result = manage("check", **PRODUCTION, TASKS_BACKEND="django_tasks_rq.RQBackend", REDIS_URL="")
+    assert result.returncode != 0 and "needs REDIS_URL" in result.stderr

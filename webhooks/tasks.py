@@ -1,4 +1,4 @@
-"""Webhook deliveries, sent by the background worker (`manage.py db_worker`) and tried again with back-off.
+"""Webhook deliveries, sent by the background worker (`db_worker`, or `rqworker` on Redis), retried with back-off.
 
 Each task carries the attempt it makes. It first claims that attempt by raising the delivery's count from the one
 before; a second task for the same attempt (a retry that the worker and `deliver_webhooks` both queued) finds the

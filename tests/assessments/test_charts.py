@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from assessments.charts import RadarAxis, TrendSeries, radar_svg, trend_svg
+from assessments.charts import BarCategory, RadarAxis, StackedBar, TrendSeries, radar_svg, stacked_bars_svg, trend_svg
 
 NS = "{http://www.w3.org/2000/svg}"
 DATES = ("2024-01", "2024-04", "2024-07", "2024-10", "2025-01")
@@ -236,3 +236,44 @@ def test_a_chart_never_reads_a_score_as_rounded_up_past_its_level():
     svg = radar_svg([RadarAxis("A", 2.96, None), RadarAxis("B", 1.0, None), RadarAxis("C", 0.0, None)])
     description = svg.split("<desc", 1)[1].split("</desc>", 1)[0]
     assert "A: 2.9 of 4" in description and "3.0" not in description
+
+
+# Stacked bars (the portfolio's level distribution)
+
+CATEGORIES = [BarCategory("Low", "#b02a37", "#ffffff"), BarCategory("High", "#146c43", "#ffffff")]
+
+
+def bar_segments(root: ET.Element) -> list[ET.Element]:
+    return find_all(find_all(root, "g", "bars")[0], "rect")
+
+
+def test_each_bar_is_split_in_proportion_to_its_counts():
+    root = parse(stacked_bars_svg([StackedBar("Security", (1, 3))], CATEGORIES))
+    low, high = bar_segments(root)
+    assert float(high.get("width")) == pytest.approx(3 * float(low.get("width")), abs=0.2)
+    assert float(high.get("x")) == pytest.approx(float(low.get("x")) + float(low.get("width")), abs=0.1)
+    assert [text.text for text in find_all(find_all(root, "g", "bars")[0], "text")][-2:] == ["1", "3"]
+
+
+def test_every_bar_spans_the_same_width_whatever_its_total():
+    root = parse(stacked_bars_svg([StackedBar("A", (1, 1)), StackedBar("B", (5, 15))], CATEGORIES))
+    segments = bar_segments(root)
+    widths = [sum(float(s.get("width")) for s in segments[:2]), sum(float(s.get("width")) for s in segments[2:])]
+    assert widths[0] == pytest.approx(widths[1], abs=0.2)
+
+
+def test_empty_categories_and_empty_bars_draw_nothing():
+    root = parse(stacked_bars_svg([StackedBar("A", (0, 2)), StackedBar("B", (0, 0))], CATEGORIES))
+    assert [segment.get("fill") for segment in bar_segments(root)] == ["#146c43"]
+
+
+def test_the_description_gives_every_count_and_the_legend_every_category():
+    root = parse(stacked_bars_svg([StackedBar("Security <x>", (2, 0))], CATEGORIES, title="Teams by level"))
+    assert root.find(f"{NS}desc").text == "Security <x>: Low 2."
+    legend = find_all(root, "g", "bars-legend")[0]
+    assert [text.text for text in find_all(legend, "text")] == ["Low", "High"]
+
+
+def test_a_bar_with_the_wrong_number_of_counts_is_an_error():
+    with pytest.raises(ValueError, match="1 counts for 2 categories"):
+        stacked_bars_svg([StackedBar("A", (1,))], CATEGORIES)

@@ -5,12 +5,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from assessments import membership, services, sharing, tracking
 from assessments.models import Membership
+from integrations import services as integration_services
+from integrations.models import TrackerKind, TrackerLink
 from playbook.published import load_practices
 from tests.browser.conftest import axe_violations
 from tests.factories import PASSWORD, submitted_assessment
+from webhooks.demo import add_demo_webhook
+from webhooks.models import Webhook
 from workshops import services as workshop_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +29,16 @@ def world(team, lead, viewer, playbook, consultant):
     submitted = submitted_assessment(
         team, lead, title="Scanned", level_for=lambda p: practices.index(p) % 4, notes_for=lambda p: "Evidence"
     )
-    tracking.track_action(assessment=submitted, item=services_plan_first(submitted), user=lead)
+    action = tracking.track_action(assessment=submitted, item=services_plan_first(submitted), user=lead)
+    # A connected tracker with the action pushed, and a webhook with a delivery log.
+    connection = integration_services.connect(
+        team=team, user=lead, kind=TrackerKind.JIRA, details={"site": "acme", "project_key": "OPS"}, token="t"
+    )
+    TrackerLink.objects.create(
+        action=action, connection=connection, external_key="OPS-7", url="https://acme.atlassian.net/browse/OPS-7",
+        pushed_at=timezone.now(), problem="Issue OPS-7 is no longer in project OPS on Jira.",
+    )  # fmt: skip
+    add_demo_webhook(team=team, lead=lead, assessment=submitted)
     draft = services.create_assessment(team=team, user=lead, title="Draft", prefill_from=submitted)
     empty = services.create_assessment(team=team, user=lead, title="Empty")
     workshop = workshop_services.create_workshop(
@@ -47,6 +61,7 @@ def world(team, lead, viewer, playbook, consultant):
         "challenge": playbook.challenges.first().slug,
         "removable": Membership.objects.get(team=team, user=viewer).pk,
         "version": playbook.version,
+        "webhook": Webhook.objects.get(team=team).pk,
     }
 
 
@@ -79,6 +94,9 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
         "actions": f"/teams/{team}/actions/",
         "members": f"/teams/{team}/members/",
         "import an assessment": f"/teams/{team}/import/",
+        "tracker (connected)": f"/teams/{team}/tracker/",
+        "webhooks": f"/teams/{team}/webhooks/",
+        "webhook deliveries": f"/teams/{team}/webhooks/{w['webhook']}/deliveries/",
         "remove a member": f"/teams/{team}/members/{w['removable']}/remove/",
         "security events (team)": f"/teams/{team}/security-events/",
         "overview (draft)": f"/assessments/{draft}/",

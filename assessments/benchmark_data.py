@@ -1,0 +1,111 @@
+"""The benchmark's data: every opted-in team's latest submitted assessment, scored, in a fixed number of queries.
+
+Every results page of an opted-in organisation reads the pool, and scoring it reads every answer of every
+contributing assessment, so the scored pool is cached. The cache key is a fingerprint of the pool's candidates (the
+submitted assessments of opted-in organisations' live teams): their number, the sum of their ids and their newest
+`updated_at`. Submitting, reopening, deleting or restoring an assessment, archiving a team or an organisation opting
+in or out changes the fingerprint, so the next page reads the new pool at once; answers of a submitted assessment
+cannot change without reopening it. The fingerprint costs one query. Entries expire after
+`BENCHMARK_CACHE_SECONDS`, which also bounds the unlikely case of two changes between reads leaving the same
+fingerprint. The cache is each process's own memory (CACHES["fragments"]): a key that names what it was computed
+from needs no agreement between processes, and a hit costs no query of its own.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Sum
+from django.urls import reverse
+
+from assessments import access
+from assessments.access import TeamAccess
+from assessments.benchmark import (
+    BenchmarkRow,
+    Contribution,
+    benchmark_challenges,
+    compare,
+    contributions_of,
+    effective_minimum,
+)
+from assessments.models import Assessment, Status
+from assessments.results import score_many
+from assessments.scoring import AssessmentScore
+
+BENCHMARK_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class TeamBenchmark:
+    """What the results page and the PDF show: one row per challenge of the assessment."""
+
+    rows: tuple[BenchmarkRow, ...]
+    minimum: int
+
+    @property
+    def has_figures(self) -> bool:
+        return any(row.benchmark.is_shown for row in self.rows)
+
+
+def minimum_organisations() -> int:
+    return effective_minimum(settings.BENCHMARK_MINIMUM_ORGANISATIONS)
+
+
+def _candidates() -> QuerySet[Assessment]:
+    return Assessment.objects.filter(
+        status=Status.SUBMITTED, team__organisation__benchmark_opt_in=True, team__archived_at__isnull=True
+    )
+
+
+def _latest_per_team() -> QuerySet[Assessment]:
+    newest = (
+        Assessment.objects.filter(team=OuterRef("team"), status=Status.SUBMITTED)
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+    return (
+        _candidates()
+        .filter(pk=Subquery(newest))
+        .select_related("playbook")
+        .annotate(organisation_id=F("team__organisation_id"))
+        .order_by()
+    )
+
+
+def _cache_key() -> str:
+    fingerprint = _candidates().aggregate(count=Count("pk"), ids=Sum("pk"), changed=Max("updated_at"))
+    changed = fingerprint["changed"].isoformat() if fingerprint["changed"] else "-"
+    return f"benchmark:contributions:{fingerprint['count']}:{fingerprint['ids'] or 0}:{changed}"
+
+
+def load_contributions() -> tuple[Contribution, ...]:
+    """The pool: one query when cached, four when not (fingerprint, latest assessments, practices, answers)."""
+    cache = caches["fragments"]
+    key = _cache_key()
+    contributions = cache.get(key)
+    if contributions is None:
+        latest = list(_latest_per_team())
+        scores = score_many(latest)
+        contributions = tuple(
+            contribution
+            for assessment in latest
+            for contribution in contributions_of(assessment.organisation_id, assessment.team_id, scores[assessment.pk])
+        )
+        cache.set(key, contributions, BENCHMARK_CACHE_SECONDS)
+    return contributions
+
+
+def benchmark_for(assessment: Assessment, score: AssessmentScore) -> TeamBenchmark | None:
+    """The benchmark beside a submitted assessment of an opted-in organisation; None otherwise, without a query."""
+    if not assessment.is_submitted or not assessment.team.organisation.benchmark_opt_in:
+        return None
+    minimum = minimum_organisations()
+    return TeamBenchmark(compare(score, benchmark_challenges(load_contributions(), minimum), minimum), minimum)
+
+
+def opt_in_url(assessment: Assessment, team_access: TeamAccess) -> str:
+    """Where the organisation opts in, for whoever runs it from this page (its admins and consultants); "" for the
+    others, who are told to ask an admin. (A lead who is also an admin acts here as the lead: the home page links.)"""
+    if team_access.role not in (access.ORGANISATION_ADMIN, access.CONSULTANT):
+        return ""
+    return reverse("assessments:organisation_settings", args=[assessment.team.organisation.slug])
