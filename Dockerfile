@@ -18,7 +18,8 @@ COPY . .
 COPY --from=frontend /app/node_modules ./node_modules
 RUN DEBUG=0 SECRET_KEY=build-only-not-used-at-runtime DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --no-input -v 0
-RUN useradd --system --uid 1000 app && chown -R app /app/var
+# var/evidence exists before the `evidence` volume mounts on it, so the volume starts out owned by the app user.
+RUN useradd --system --uid 1000 app && mkdir -p /app/var/evidence && chown -R app /app/var
 USER app
 EXPOSE 8000
 # gunicorn reads its worker count from WEB_CONCURRENCY.

@@ -255,7 +255,7 @@ class TrackAction(APIView):
     def post(self, request, pk: int):
         assessment, _ = access.get_assessment(request.user, pk, Capability.MANAGE)
         practice = _valid(s.NewActionSerializer, request)["practice"]
-        item = next((i for i in build_results(assessment).plan if i.practice_slug == practice), None)
+        item = build_results(assessment).plan_item(practice)
         if item is None:
             return error_response("not_found", f"The plan has no item for practice '{practice}'.", 404)
         action = tracking.track_action(assessment=assessment, item=item, user=request.user)

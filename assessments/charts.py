@@ -6,6 +6,7 @@ as the Content Security Policy forbids inline styles; each chart says in its <ti
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,9 @@ PALETTE: tuple[tuple[str, str], ...] = (
     ("#806000", "1 3"),
     ("#495057", "6 2 1 2"),
 )
+VALUE_COLOUR = "#0b5ed7"
+# A client's accent goes into SVG attributes: only a plain #rrggbb is drawn.
+HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
 PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 36, 16, 12, 28
 POINT_PADDING = 12
 LEGEND_COLUMN_WIDTH = 200
@@ -130,8 +134,12 @@ def radar_svg(
     size: int = 360,
     title: str = "Maturity by challenge",
     id_prefix: str = "radar",
+    accent: str = VALUE_COLOUR,
 ) -> SafeString:
-    """Draw one spoke per axis; `size` is the outer ring's diameter, and the viewBox adds room for labels."""
+    """Draw one spoke per axis; `size` is the outer ring's diameter, and the viewBox adds room for labels. The
+    values are drawn in `accent`."""
+    if not HEX_COLOUR.fullmatch(accent):
+        raise ValueError(f"The accent must be a colour like #0b5ed7, not {accent!r}.")
     if not 3 <= len(axes) <= 10:
         raise ValueError(f"A radar chart needs 3 to 10 axes, not {len(axes)}.")
     labels = [_wrap(axis.label + (NOT_ENOUGH_ANSWERS if axis.value is None else "")) for axis in axes]
@@ -167,9 +175,10 @@ def radar_svg(
         _radar_label(*_polar(cx, cy, radius + LABEL_GAP, a), a, lines) for a, lines in zip(angles, labels, strict=True)
     )
     values = format_html(
-        '<polygon class="radar-values" points="{}" fill="#0b5ed7" fill-opacity="0.25" stroke="#0b5ed7"'
+        '<polygon class="radar-values" points="{}" fill="{accent}" fill-opacity="0.25" stroke="{accent}"'
         ' stroke-width="2"/>',
         polygon_at([axis.value or 0 for axis in axes]),
+        accent=accent,
     )
     targets = ""
     if any(axis.target is not None for axis in axes):

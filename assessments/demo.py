@@ -14,13 +14,14 @@ the Spring review's results show quartiles.
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from api import services as api_services
 from api.models import TokenScope
-from assessments import membership, services, sharing, tracking
+from assessments import evidence, membership, services, sharing, tracking
 from assessments.models import (
     Action,
     ActionStatus,
@@ -60,12 +61,36 @@ def _user(username: str, *, is_staff: bool = False):
     return user
 
 
+DEMO_LOGO = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 48">'
+    b'<rect width="48" height="48" rx="10" fill="#7a1f5c"/>'
+    b'<path d="M12 36 24 12 36 36" fill="none" stroke="#fff" stroke-width="5"/>'
+    b'<text x="58" y="32" font-family="sans-serif" font-size="20" font-weight="700" fill="#7a1f5c">Acme</text></svg>'
+)
+
+
+DEMO_RUNBOOK = b"""# Rollback runbook: card fraud scoring
+
+1. Pin the previous model version in the serving config and redeploy.
+2. Check the approval rate on the fraud dashboard returns to its weekly band within 15 minutes.
+3. Open an incident note linking the failed model's evaluation report.
+"""
+
+
 @transaction.atomic
 def load_demo() -> bool:
     """Returns False when the demo data is already there."""
     if Organisation.objects.filter(slug="acme-analytics").exists():
         return False
-    organisation = Organisation.objects.create(name="Acme Analytics", slug="acme-analytics")
+    # Branded, so that the demo's PDF and shared page show a client's colours (assessments/branding.py).
+    organisation = Organisation.objects.create(
+        name="Acme Analytics",
+        slug="acme-analytics",
+        brand_name="Acme Analytics",
+        brand_accent="#7a1f5c",
+        brand_logo=DEMO_LOGO,
+        brand_logo_type="image/svg+xml",
+    )
     fraud = Team.objects.create(organisation=organisation, name="Fraud Detection", slug="fraud-detection")
     pricing = Team.objects.create(organisation=organisation, name="Pricing", slug="pricing")
     lead = _user("lead")
@@ -112,6 +137,9 @@ def load_demo() -> bool:
     )
     in_modules = [p for p in scoped_practices(draft) if p.challenge.is_module]
     services.save_answers(assessment=draft, user=lead, answers=_submitted_answers(in_modules[: len(in_modules) // 2]))
+    # An evidence file on the draft's first card, so the questionnaire shows one from the first visit.
+    runbook = ContentFile(DEMO_RUNBOOK, name="rollback-runbook.md")
+    evidence.attach_evidence(assessment=draft, practice=scoped_practices(draft)[0], user=lead, upload=runbook)
     services.create_assessment(
         team=pricing, user=_user("other-lead"), title="Pricing baseline", subject="Dynamic pricing engine"
     )

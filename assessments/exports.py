@@ -61,7 +61,9 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def export_json(results: AssessmentResults, *, site_url: str) -> dict:
+def export_json(results: AssessmentResults, *, site_url: str, files: dict | None = None) -> dict:
+    """`files`: the evidence files per practice id (assessments.evidence.files_by_practice), listed by name, size
+    and checksum, never their content; left out when not given."""
     assessment = results.assessment
     level_names = list(results.playbook.level_names)
     ranks = _plan_ranks(results.plan)
@@ -85,7 +87,7 @@ def export_json(results: AssessmentResults, *, site_url: str) -> dict:
             "level": results.score.level,
             "level_name": _level_name(results, results.score.level),
         },
-        "challenges": [_challenge_json(results, item, site_url) for item in results.challenges],
+        "challenges": [_challenge_json(results, item, site_url, files) for item in results.challenges],
         "frameworks": [_framework_json(result) for result in results.frameworks],
         "plan": [
             {
@@ -108,7 +110,7 @@ def export_json(results: AssessmentResults, *, site_url: str) -> dict:
     }
 
 
-def _challenge_json(results: AssessmentResults, item: ChallengeResult, site_url: str) -> dict:
+def _challenge_json(results: AssessmentResults, item: ChallengeResult, site_url: str, files: dict | None) -> dict:
     score = item.score
     return {
         "slug": item.challenge.slug,
@@ -136,9 +138,17 @@ def _challenge_json(results: AssessmentResults, item: ChallengeResult, site_url:
                 "high_risk": row.practice.slug in score.flagged,
                 "guidance_url": _absolute(site_url, row.guidance_url),
             }
+            | ({"files": _files_json(files.get(row.practice.pk, []))} if files is not None else {})
             for row in item.rows
         ],
     }
+
+
+def _files_json(files) -> list[dict]:
+    return [
+        {"name": f.name, "size": f.size, "sha256": f.sha256, "content_type": f.content_type.split(";")[0]}
+        for f in files
+    ]
 
 
 def _answer_json(results: AssessmentResults, row: PracticeRow) -> dict | None:

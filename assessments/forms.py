@@ -1,3 +1,5 @@
+import unicodedata
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
@@ -299,6 +301,9 @@ class ShareLinkForm(forms.Form):
     shows_notes = forms.BooleanField(
         required=False, initial=True, label="Show the notes and evidence written with answers"
     )
+    shows_files = forms.BooleanField(
+        required=False, initial=False, label="List the evidence files and let the link download them"
+    )
 
 
 def _assessment_label(assessment: Assessment) -> str:
@@ -376,3 +381,28 @@ class PortfolioFilterForm(forms.Form):
             ("tag", choices.tags, "Any tag"),
         ):
             self.fields[name].choices = [("", every), *((value, isolated(value)) for value in values)]
+
+
+def _no_control_characters(value: str) -> None:
+    # Line breaks, tabs and other control characters would break the cover's layout, or hide text in it.
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise forms.ValidationError("Use letters, digits and punctuation only, on one line.")
+
+
+class ReportLinesForm(forms.Form):
+    """The cover's "prepared by" and "prepared for" lines, chosen when the PDF is requested (query parameters)."""
+
+    prepared_by = forms.CharField(
+        max_length=120, required=False, label="Prepared by", validators=[_no_control_characters]
+    )
+    prepared_for = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Prepared for",
+        validators=[_no_control_characters],
+        help_text="For example the client's sponsor, or a steering group.",
+    )
+
+    def lines(self) -> dict[str, str]:
+        """The lines given, for the report and for the page's own links (so that polling asks for the same PDF)."""
+        return {name: value for name, value in self.cleaned_data.items() if value}

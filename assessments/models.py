@@ -38,6 +38,12 @@ class Organisation(models.Model):
         default=False,
         help_text="Contribute the teams' latest levels, anonymously, to the benchmark across organisations.",
     )
+    # Branding of what the client sees (assessments/branding.py): empty fields take the installation's default.
+    brand_name = models.CharField(max_length=100, blank=True, help_text="Display name on reports and shared pages")
+    brand_accent = models.CharField(max_length=7, blank=True, help_text="#rrggbb, checked for contrast")
+    # The sanitised bytes themselves: a logo is small, and the database keeps it with no file storage to run.
+    brand_logo = models.BinaryField(null=True, blank=True)
+    brand_logo_type = models.CharField(max_length=20, blank=True, help_text="image/png or image/svg+xml")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -361,11 +367,13 @@ class Disclosure:
 
     names: bool = True
     notes: bool = True
+    files: bool = True  # the evidence files' names, sizes and checksums (never their content)
 
     @property
     def key(self) -> str:
         """Names a report's audience: the same revision is rendered once per distinct disclosure."""
-        return ",".join(part for part, shown in (("names", self.names), ("notes", self.notes)) if shown) or "none"
+        parts = (("names", self.names), ("notes", self.notes), ("files", self.files))
+        return ",".join(part for part, shown in parts if shown) or "none"
 
 
 SHOW_EVERYTHING = Disclosure()  # what the team itself sees
@@ -387,7 +395,7 @@ class RenderedReport(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="rendered_reports")
     content_hash = models.CharField(max_length=64)
-    audience = models.CharField(max_length=16, default="names,notes", help_text="Disclosure.key of what it shows")
+    audience = models.CharField(max_length=32, default="names,notes", help_text="Disclosure.key of what it shows")
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
     html = models.TextField(blank=True)
     pdf = models.BinaryField(null=True)
@@ -435,6 +443,9 @@ class ShareLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     shows_names = models.BooleanField(default=False, help_text="Names of who took part and who owns each action")
     shows_notes = models.BooleanField(default=True, help_text="The notes and evidence written with each answer")
+    shows_files = models.BooleanField(
+        default=False, help_text="The evidence files attached to answers: listed, and downloadable through the link"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -444,8 +455,34 @@ class ShareLink(models.Model):
 
     @property
     def disclosure(self) -> "Disclosure":
-        return Disclosure(names=self.shows_names, notes=self.shows_notes)
+        return Disclosure(names=self.shows_names, notes=self.shows_notes, files=self.shows_files)
 
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class EvidenceFile(models.Model):
+    """A file attached to a team's answer to one practice: a runbook, a dashboard screenshot, a threat model.
+
+    The content lives in the "evidence" storage under `stored_name`, a random name with nothing of the uploader's
+    in it; `name` is the uploader's file name, cleaned, shown and offered on download. Rows go with their assessment
+    only when it is purged (assessments.services.erase_assessment), which removes the stored content too.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence_files")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    stored_name = models.CharField(max_length=100, unique=True)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100, help_text="The type its content was recognised as")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["assessment", "practice"], name="evidence_assessment_practice")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.assessment}: {self.practice.slug})"

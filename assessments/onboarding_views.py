@@ -13,10 +13,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments import access, membership, organisations
+from assessments import access, branding, membership, organisations
 from assessments.access import Capability
 from assessments.models import Organisation, OrganisationMembership, Role
-from assessments.organisation_forms import FirstRunForm, NewTeamForm, OrganisationForm, OrganisationRoleForm, TeamForm
+from assessments.organisation_forms import (
+    BrandingForm,
+    FirstRunForm,
+    NewTeamForm,
+    OrganisationForm,
+    OrganisationRoleForm,
+    TeamForm,
+)
 from config.site import absolute_url
 
 
@@ -92,6 +99,9 @@ def _settings_page(request, organisation, organisation_access, *, forms=None, st
                 "benchmark_opt_in": organisation.benchmark_opt_in,
             }
         ),
+        "branding_form": forms.get("branding")
+        or BrandingForm(initial={"brand_name": organisation.brand_name, "brand_accent": organisation.brand_accent}),
+        "brand": branding.brand_for(organisation),
         "team_form": forms.get("team") or NewTeamForm(),
         "role_form": forms.get("role") or OrganisationRoleForm(),
         "teams": teams,
@@ -114,6 +124,23 @@ def organisation_settings(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "Saved: " + "; ".join(changes) + "." if changes else "Nothing had changed.")
             return redirect("assessments:organisation_settings", organisation.slug)
         return _settings_page(request, organisation, organisation_access, forms={"organisation": form}, status=400)
+    if "save-branding" in request.POST:
+        form = BrandingForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            changes = organisations.update_branding(
+                organisation=organisation,
+                brand_name=data["brand_name"],
+                brand_accent=data["brand_accent"],
+                logo=data["logo"],
+                remove_logo=data["remove_logo"],
+                by=user,
+            )
+            messages.success(request, "Saved: " + "; ".join(changes) + "." if changes else "Nothing had changed.")
+            return redirect(
+                reverse("assessments:organisation_settings", args=[organisation.slug]) + "#branding-heading"
+            )
+        return _settings_page(request, organisation, organisation_access, forms={"branding": form}, status=400)
     if "add-team" in request.POST:
         form = NewTeamForm(request.POST)
         if form.is_valid():

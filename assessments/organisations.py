@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments import membership
+from assessments.branding import Logo
 from assessments.models import Invitation, Organisation, OrganisationMembership, OrganisationRole, Role, Team
 from audit.models import EventKind
 from audit.services import record
@@ -66,6 +67,41 @@ def update_organisation(
         organisation.name, organisation.viewers_see_notes = name, viewers_see_notes
         organisation.benchmark_opt_in = benchmark_opt_in
         organisation.save(update_fields=["name", "viewers_see_notes", "benchmark_opt_in"])
+        record(
+            EventKind.ORGANISATION_CHANGED,
+            f"{by.get_username()} " + "; ".join(changes),
+            actor=by,
+            organisation_id=organisation.pk,
+        )
+    return changes
+
+
+@transaction.atomic
+def update_branding(
+    *,
+    organisation: Organisation,
+    brand_name: str,
+    brand_accent: str,
+    logo: Logo | None,
+    remove_logo: bool,
+    by: AbstractBaseUser,
+) -> list[str]:
+    """Set the branding of the client's reports and pages; `logo` is already sanitised (assessments.branding).
+    A new logo replaces the old one, so `remove_logo` only counts without one."""
+    changes = []
+    if brand_name != organisation.brand_name:
+        changes.append(f"set the display name to {brand_name}" if brand_name else "cleared the display name")
+    if brand_accent != organisation.brand_accent:
+        changes.append(f"set the accent colour to {brand_accent}" if brand_accent else "cleared the accent colour")
+    if logo is not None:
+        changes.append("uploaded a logo")
+        organisation.brand_logo, organisation.brand_logo_type = logo.content, logo.content_type
+    elif remove_logo and organisation.brand_logo:
+        changes.append("removed the logo")
+        organisation.brand_logo, organisation.brand_logo_type = None, ""
+    if changes:
+        organisation.brand_name, organisation.brand_accent = brand_name, brand_accent
+        organisation.save(update_fields=["brand_name", "brand_accent", "brand_logo", "brand_logo_type"])
         record(
             EventKind.ORGANISATION_CHANGED,
             f"{by.get_username()} " + "; ".join(changes),

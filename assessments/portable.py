@@ -23,6 +23,9 @@ Rules for reading a document (`read_document`):
   in the document for a human reader only, since accounts differ between
   installations. Dates of creation and submission, the status and the source
   are informational too: an import always starts a new draft.
+- Evidence files are not carried either: the document holds no file content
+  (nor lists the files), so an import starts without them; the team attaches
+  them again where it is needed.
 - Every problem is reported, each naming where it is ("Answer 3 names practice
   'foo', which playbook version 2027.1 does not have."), and nothing is imported
   unless there are none.

@@ -5,6 +5,7 @@ render and storing it is `assessments.report_queue`; the worker's task is in
 `assessments.tasks`.
 """
 
+import base64
 import mimetypes
 from collections import Counter
 from functools import cache, lru_cache
@@ -22,9 +23,13 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessments.benchmark_data import benchmark_for
+from assessments.branding import brand_for
 from assessments.comparison import challenge_trends
+from assessments.evidence import evidence_rows
 from assessments.models import SHOW_EVERYTHING, Action, AnswerChange, Disclosure, person_name
 from assessments.results import AssessmentResults, previous_submitted, score_many
+
+INLINE_LOGO_PREFIXES = ("data:image/png;base64,", "data:image/svg+xml;base64,")
 
 
 class StaticFileFetcher(URLFetcher):
@@ -32,10 +37,13 @@ class StaticFileFetcher(URLFetcher):
 
     No network access and no path that user input could name: only URLs under
     `SITE_URL + STATIC_URL` that resolve to a collected static file (production,
-    where names carry a content hash) or to a source file a finder knows (development).
+    where names carry a content hash) or to a source file a finder knows (development),
+    and the organisation's logo inlined as a PNG or SVG data: URI.
     """
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url.startswith(INLINE_LOGO_PREFIXES):
+            return self._inline_logo(url)
         static_prefix = f"{settings.SITE_URL}/{settings.STATIC_URL.lstrip('/')}"
         if not url.startswith(static_prefix):
             raise ValueError(f"report may only load the app's static files, not {url}")
@@ -45,6 +53,13 @@ class StaticFileFetcher(URLFetcher):
             raise ValueError(f"static file not found: {relative}")
         content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
         return URLFetcherResponse(url, Path(found).read_bytes(), headers={"Content-Type": content_type})
+
+    @staticmethod
+    def _inline_logo(url: str) -> URLFetcherResponse:
+        # The organisation's logo, sanitised when uploaded and inlined by the template (assessments/branding.py).
+        header, _, payload = url.partition(",")
+        content_type = header.removeprefix("data:").removesuffix(";base64")
+        return URLFetcherResponse(url, base64.b64decode(payload, validate=True), headers={"Content-Type": content_type})
 
     @staticmethod
     def _find(relative: str) -> str | None:
@@ -63,7 +78,14 @@ def participants(results: AssessmentResults) -> list[str]:
     return sorted({person_name(user) for user in people}, key=str.casefold)
 
 
-def render_report_html(results: AssessmentResults, disclosure: Disclosure = SHOW_EVERYTHING) -> str:
+def render_report_html(
+    results: AssessmentResults,
+    disclosure: Disclosure = SHOW_EVERYTHING,
+    *,
+    prepared_by: str = "",
+    prepared_for: str = "",
+) -> str:
+    """The report's HTML: everything that makes one report differ from another is in it, as it is the cache key."""
     assessment = results.assessment
     previous = previous_submitted(assessment)
     actions = list(
@@ -80,11 +102,15 @@ def render_report_html(results: AssessmentResults, disclosure: Disclosure = SHOW
             "participants": participants(results) if disclosure.names else [],
             "disclosure": disclosure,
             "hide_notes": not disclosure.notes,
+            "evidence_rows": evidence_rows(results) if disclosure.files else [],
             "previous": previous,
             "trends": challenge_trends(score_many([previous])[previous.pk] if previous else None, results.score),
             "actions": actions,
             "action_counts": list(Counter(action.get_status_display() for action in actions).items()),
             "benchmark": benchmark_for(assessment, results.score),
+            "brand": brand_for(assessment.team.organisation),
+            "prepared_by": prepared_by,
+            "prepared_for": prepared_for,
         },
     )
 

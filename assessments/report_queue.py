@@ -24,13 +24,20 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def request_report(results: AssessmentResults, disclosure: Disclosure = SHOW_EVERYTHING) -> RenderedReport:
+def request_report(
+    results: AssessmentResults,
+    disclosure: Disclosure = SHOW_EVERYTHING,
+    *,
+    prepared_by: str = "",
+    prepared_for: str = "",
+) -> RenderedReport:
     """The report of what `results` shows now to an audience (the team, or a share link's disclosure): the one
-    already made, or a newly queued render.
+    already made, or a newly queued render. The branding and the "prepared by/for" lines are in the HTML, so they
+    are part of the cache key too.
 
     With an immediate task backend (tests) the render happens before this returns.
     """
-    html = render_report_html(results, disclosure)
+    html = render_report_html(results, disclosure, prepared_by=prepared_by, prepared_for=prepared_for)
     content_hash = hashlib.sha256(html.encode()).hexdigest()
     assessment = results.assessment
     report, created = RenderedReport.objects.select_for_update().get_or_create(

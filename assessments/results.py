@@ -123,6 +123,10 @@ class AssessmentResults:
     def top_actions(self) -> tuple[PlanItem, ...]:
         return self.plan[:5]
 
+    def plan_item(self, practice_slug: str) -> PlanItem | None:
+        """The plan's step for a practice, or None when the practice meets its target (or is not assessed)."""
+        return next((item for item in self.plan if item.practice_slug == practice_slug), None)
+
     @property
     def modules(self) -> list[Challenge]:
         return [item.challenge for item in self.challenges if item.challenge.is_module]

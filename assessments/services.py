@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from assessments import evidence
 from assessments.carrying import EarlierAnswer, NextPractice, carry_answers
 from assessments.models import (
     Answer,
@@ -365,7 +366,9 @@ def restore_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> Non
 
 
 def erase_assessment(assessment: Assessment) -> None:
-    """Erase an assessment and everything it holds, its protected history included. Only the purge calls this."""
+    """Erase an assessment and everything it holds, its protected history and stored evidence files included.
+    Only the purge calls this."""
+    evidence.erase_evidence(assessment)
     AnswerChange.objects.filter(assessment=assessment).delete()
     Submission.objects.filter(assessment=assessment).delete()
     assessment.delete()

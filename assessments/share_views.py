@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from assessments import access, sharing
 from assessments.access import Capability
+from assessments.branding import brand_for
+from assessments.evidence import evidence_rows
 from assessments.forms import ShareLinkForm
 from assessments.models import Assessment, ShareLink
 from assessments.results import build_results
@@ -66,7 +68,14 @@ def shared_results(request: HttpRequest, token: str) -> HttpResponse:
     except access.SharedResultsBeingRevised as revising:
         return _being_revised(request, revising.assessment)
     sharing.note_share_link_used(link=link, what="results page")
-    context = {"assessment": assessment, "results": build_results(assessment), "token": token, "link": link}
+    context = {
+        "assessment": assessment,
+        "results": build_results(assessment),
+        "token": token,
+        "link": link,
+        "brand": brand_for(assessment.team.organisation),
+    }
+    context["evidence_rows"] = evidence_rows(context["results"]) if link.shows_files else []
     return render(request, "assessments/shared_results.html", context | {"hide_notes": not link.shows_notes})
 
 

@@ -30,6 +30,7 @@ def create_share_link(
     user: AbstractBaseUser,
     shows_names: bool = False,
     shows_notes: bool = True,
+    shows_files: bool = False,
 ) -> ShareLink:
     if not assessment.is_submitted:
         raise NotSubmitted()
@@ -40,10 +41,10 @@ def create_share_link(
         expires_at=timezone.now() + timedelta(days=days),
         shows_names=shows_names,
         shows_notes=shows_notes,
+        shows_files=shows_files,
     )
-    shown = (
-        " and ".join(part for part, on in (("names", shows_names), ("notes", shows_notes)) if on) or "no names or notes"
-    )
+    parts = (("names", shows_names), ("notes", shows_notes), ("evidence files", shows_files))
+    shown = " and ".join(part for part, on in parts if on) or "no names or notes"
     summary = f"{user.get_username()} created a {days}-day share link for {label} to “{assessment.title}” ({shown})"
     record(EventKind.SHARE_LINK_CREATED, summary, actor=user, team=assessment.team)
     return link

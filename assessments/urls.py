@@ -2,6 +2,7 @@ from django.urls import path
 
 from assessments import (
     action_views,
+    evidence_views,
     member_views,
     onboarding_views,
     organisation_views,
@@ -51,6 +52,13 @@ urlpatterns = [
         views.save_practice,
         name="save_practice",
     ),
+    path(
+        "assessments/<int:pk>/challenges/<slug:challenge_slug>/practices/<slug:practice_slug>/evidence/",
+        evidence_views.upload,
+        name="evidence_upload",
+    ),
+    path("assessments/<int:pk>/evidence/<int:file_id>/", evidence_views.download, name="evidence_download"),
+    path("assessments/<int:pk>/evidence/<int:file_id>/delete/", evidence_views.delete, name="evidence_delete"),
     path("assessments/<int:pk>/submit/", views.submit, name="submit"),
     path("assessments/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("assessments/<int:pk>/delete/", views.delete, name="delete"),
@@ -67,4 +75,5 @@ urlpatterns = [
     path("assessments/<int:pk>/share/<int:link_id>/revoke/", share_views.revoke, name="share_revoke"),
     path("shared/<str:token>/", share_views.shared_results, name="shared_results"),
     path("shared/<str:token>/report.pdf", share_views.shared_report, name="shared_report"),
+    path("shared/<str:token>/evidence/<int:file_id>/", evidence_views.shared_download, name="shared_evidence"),
 ]

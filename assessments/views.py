@@ -1,6 +1,7 @@
 """Pages of one assessment: overview, questionnaire (with autosave), results, report, exports."""
 
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,11 +17,19 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments import access, exports, services, sharing, tracking
+from assessments import access, evidence, exports, services, sharing, tracking
 from assessments.access import Capability
 from assessments.benchmark_data import benchmark_for, opt_in_url
-from assessments.forms import PracticeAnswerForm, ShareLinkForm, TargetsForm
-from assessments.models import SHOW_EVERYTHING, Action, AnswerChange, Assessment, Disclosure, ReportStatus
+from assessments.forms import PracticeAnswerForm, ReportLinesForm, ShareLinkForm, TargetsForm
+from assessments.models import (
+    SHOW_EVERYTHING,
+    Action,
+    AnswerChange,
+    Assessment,
+    Disclosure,
+    ReportStatus,
+    person_name,
+)
 from assessments.report_queue import request_report
 from assessments.results import (
     build_results,
@@ -127,13 +136,16 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
             "access": team_access,
             "challenge": challenge,
             "progress": progress,
-            "forms": forms if request.method == "POST" else [],
+            "forms": _with_evidence(forms, evidence.files_by_practice(assessment, [p.pk for p in practices]))
+            if request.method == "POST"
+            else [],
             # Listed above the cards with a link to each, so a long page does not hide what failed.
             "invalid_forms": [form for form in forms if form.errors] if request.method == "POST" else [],
             "cards": []
             if request.method == "POST"
             else _unbound_cards(assessment, challenge, practices, answers, editable),
             "editable": editable,
+            "practices": practices,
         },
     )
 
@@ -144,11 +156,13 @@ CARD_CACHE_SECONDS = 3600
 def _unbound_cards(assessment, challenge, practices, answers, editable: bool) -> list[str]:
     """The practice cards of a freshly opened page, from the cache where possible.
 
-    An unbound card shows nothing but the stored answer, so the answer's revision
-    (raised by every change) names its content exactly.
+    An unbound card shows nothing but the stored answer and its evidence files, so the answer's revision
+    (raised by every change) and the ids of its files name its content exactly.
     """
+    files = evidence.files_by_practice(assessment, [p.pk for p in practices])
     keys = {
         p.pk: f"practice-card:{assessment.pk}:{p.pk}:{getattr(answers.get(p.pk), 'revision', 0)}:{int(editable)}"
+        f":{'.'.join(str(f.pk) for f in files.get(p.pk, []))}"
         for p in practices
     }
     cache = caches["fragments"]  # per process: the cards of one answer revision never change
@@ -156,11 +170,19 @@ def _unbound_cards(assessment, challenge, practices, answers, editable: bool) ->
     fresh = {}
     for practice in practices:
         if keys[practice.pk] not in cached:
-            [form] = _answer_forms(assessment, [practice], answers=answers)
+            [form] = _with_evidence(_answer_forms(assessment, [practice], answers=answers), files)
             context = {"assessment": assessment, "challenge": challenge, "form": form, "editable": editable}
             fresh[keys[practice.pk]] = render_to_string("assessments/questionnaire.html#practice-card", context)
     cache.set_many(fresh, CARD_CACHE_SECONDS)
     return [mark_safe(cached.get(keys[p.pk]) or fresh[keys[p.pk]]) for p in practices]  # noqa: S308 - our own template
+
+
+def _with_evidence(forms: list[PracticeAnswerForm], files: dict) -> list[PracticeAnswerForm]:
+    """Gives each card's form the evidence files of its practice, which the card lists under the notes."""
+    for form in forms:
+        form.evidence_files = files.get(form.practice.pk, [])
+        form.evidence_max_file_mb = settings.EVIDENCE_MAX_FILE_MB
+    return forms
 
 
 @login_required
@@ -190,6 +212,7 @@ def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_s
             form = form.keeping_theirs(saved.answer)
         elif saved is not None:
             form = form.after_save(saved.answer, conflict=saved.outcome == services.SaveOutcome.CONFLICT)
+    _with_evidence([form], evidence.files_by_practice(assessment, [practice.pk]))
     # Errors are shown inside the card, so the fragment is always swapped in (status 200).
     context = {"assessment": assessment, "challenge": practice.challenge, "form": form, "saved": saved}
     return render(request, "assessments/questionnaire.html#autosaved-card", context | {"editable": True})
@@ -297,6 +320,10 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "earlier_actions": earlier_action_outcomes(assessment, assessment_results),
             "benchmark": benchmark_for(assessment, assessment_results.score),
             "benchmark_opt_in_url": opt_in_url(assessment, team_access),
+            # A consultant usually signs the reports they hand over.
+            "lines_form": ReportLinesForm(
+                initial={"prepared_by": person_name(request.user) if team_access.role == access.CONSULTANT else ""}
+            ),
         },
     )
 
@@ -305,7 +332,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def track_action(request: HttpRequest, pk: int, practice_slug: str) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk, Capability.MANAGE)
-    item = next((i for i in build_results(assessment).plan if i.practice_slug == practice_slug), None)
+    item = build_results(assessment).plan_item(practice_slug)
     if item is None:
         raise Http404("That practice is not in the plan")
     tracking.track_action(assessment=assessment, item=item, user=request.user)
@@ -325,14 +352,19 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def report_response(request: HttpRequest, results, disclosure: Disclosure = SHOW_EVERYTHING) -> HttpResponse:
-    """The PDF when it is ready; otherwise a page that shows the render's progress and fetches it when done."""
-    report = request_report(results, disclosure)
+def report_response(
+    request: HttpRequest, results, disclosure: Disclosure = SHOW_EVERYTHING, lines: dict[str, str] | None = None
+) -> HttpResponse:
+    """The PDF when it is ready; otherwise a page that shows the render's progress and fetches it when done.
+    `lines` are the cover's "prepared by/for" lines (ReportLinesForm), kept in the page's links while it polls."""
+    lines = lines or {}
+    report = request_report(results, disclosure, **lines)
     assessment = results.assessment
+    report_url = f"{request.path}?{urlencode(lines)}" if lines else request.path
     if report.status == ReportStatus.READY and request.htmx and "download" in request.GET:
         # A plain navigation: the attachment downloads and the waiting page stays.
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = request.path
+        response["HX-Redirect"] = report_url
         return response
     if report.status == ReportStatus.READY and not request.htmx:
         return _attachment(bytes(report.pdf), "application/pdf", assessment, "pdf")
@@ -342,6 +374,8 @@ def report_response(request: HttpRequest, results, disclosure: Disclosure = SHOW
     context = {
         "assessment": assessment,
         "report": report,
+        "report_url": report_url,
+        "download_url": f"{report_url}{'&' if lines else '?'}download=1",
         "worker_missing": report.is_unclaimed_too_long(timezone.now()),
     }
     return render(request, template, context, status=status)
@@ -350,8 +384,12 @@ def report_response(request: HttpRequest, results, disclosure: Disclosure = SHOW
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk)
-    disclosure = SHOW_EVERYTHING if team_access.sees_notes else Disclosure(notes=False)
-    response = report_response(request, build_results(assessment), disclosure)
+    disclosure = SHOW_EVERYTHING if team_access.sees_notes else Disclosure(notes=False, files=False)
+    lines_form = ReportLinesForm(request.GET)
+    if not lines_form.is_valid():
+        context = {"assessment": assessment, "lines_form": lines_form}
+        return render(request, "assessments/report_lines.html", context, status=400)
+    response = report_response(request, build_results(assessment), disclosure, lines_form.lines())
     if is_download(response):
         note_download(EventKind.REPORT_DOWNLOADED, f"the PDF report of “{assessment.title}”", request.user, assessment)
     return response
@@ -373,7 +411,8 @@ def _attachment(content: str | bytes, content_type: str, assessment: Assessment,
 @login_required
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk, Capability.NOTES)
-    data = exports.export_json(build_results(assessment), site_url=settings.SITE_URL)
+    files = evidence.files_by_practice(assessment)
+    data = exports.export_json(build_results(assessment), site_url=settings.SITE_URL, files=files)
     note_download(EventKind.EXPORT_DOWNLOADED, f"the JSON export of “{assessment.title}”", request.user, assessment)
     return _attachment(json.dumps(data, indent=2, ensure_ascii=False), "application/json", assessment, "json")
 

@@ -41,6 +41,7 @@ class EventKind(models.TextChoices):
     TEAM_CHANGED = "team_changed", "Team renamed or tagged"
     TEAM_ARCHIVED = "team_archived", "Team archived"
     TEAM_RESTORED = "team_restored", "Team restored"
+    EVIDENCE_DELETED = "evidence_deleted", "Evidence file deleted"
 
 
 class AppendOnly(Exception):

@@ -269,7 +269,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # record of used second-factor codes (so a code cannot be replayed on another process). Redis when there is one,
 # else a table in the database, the one store all web servers already share (made by api/migrations).
 # "fragments" is each process's own memory: rendered questionnaire cards keyed by answer revision.
-# CACHE_MAX_ENTRIES=0 turns it off (every card rendered afresh): `make bench` measures the cold questionnaire so.
+# CACHE_MAX_ENTRIES=0 turns it off (cards and the benchmark's pool are computed afresh on every page): `make bench`
+# measures the cold questionnaire so.
 FRAGMENT_CACHE_ENTRIES = env_int("CACHE_MAX_ENTRIES", 20_000)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -298,7 +299,34 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Evidence files attached to answers (assessments/evidence.py). Never served as static or media: every download
+    # goes through the app's access checks. Local disk by default; an S3-compatible bucket when one is named.
+    "evidence": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["EVIDENCE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("EVIDENCE_S3_REGION") or None,
+            # MinIO and most self-hosted servers address buckets by path, not by host name.
+            "addressing_style": "path" if os.environ.get("EVIDENCE_S3_ENDPOINT_URL") else None,
+            # Objects stay private: no public ACL, no presigned URLs handed out, no overwriting of a stored name.
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+    if os.environ.get("EVIDENCE_S3_BUCKET")
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("EVIDENCE_ROOT") or BASE_DIR / "var" / "evidence"},
+    },
 }
+# Limits of evidence files: per file, and all the files of one assessment together. The reverse proxy must let an
+# upload of EVIDENCE_MAX_FILE_MB through (deploy/Caddyfile, EVIDENCE_MAX_REQUEST_BYTES).
+EVIDENCE_MAX_FILE_MB = env_int("EVIDENCE_MAX_FILE_MB", 10)
+EVIDENCE_MAX_ASSESSMENT_MB = env_int("EVIDENCE_MAX_ASSESSMENT_MB", 100)
+# DATA_UPLOAD_MAX_MEMORY_SIZE leaves file parts out; an upload over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) is spooled
+# to a temporary file, not held in memory, while it is checked.
 
 # PDF reports and webhooks run on a background worker so web workers are never tied up: by default the database
 # queue (`manage.py db_worker`); with TASKS_BACKEND=django_tasks_rq.RQBackend, RQ on REDIS_URL
@@ -321,6 +349,12 @@ if REDIS_URL:
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": REPORT_STALE_SECONDS}}
 # A deleted assessment can be restored for this many days; `manage.py purge_deleted` erases it afterwards.
 ASSESSMENT_RESTORE_DAYS = env_int("ASSESSMENT_RESTORE_DAYS", 30)
+# The installation's branding of reports and shared pages, for organisations that set none of their own; checked
+# (contrast, logo sanitising) when first used, see assessments/branding.py.
+BRAND_NAME = os.environ.get("BRAND_NAME", "")
+BRAND_ACCENT = os.environ.get("BRAND_ACCENT", "")
+BRAND_LOGO_PATH = os.environ.get("BRAND_LOGO_PATH", "")
+BRAND_LOGO_MAX_KB = env_int("BRAND_LOGO_MAX_KB", 200)
 # The benchmark across organisations shows a challenge's figures only when this many organisations contribute to it;
 # assessments/benchmark.py never goes below 5, whatever is set here.
 BENCHMARK_MINIMUM_ORGANISATIONS = env_int("BENCHMARK_MINIMUM_ORGANISATIONS", 5)

@@ -69,7 +69,7 @@ def push_action(*, action: Action, user: AbstractBaseUser) -> Pushed:
     a `TrackerError` or `CredentialsUnavailable` whose message is fit for the page."""
     connection = _connection_of(action.team)
     results = build_results(action.assessment)
-    step = next((i for i in results.plan if i.practice_slug == action.practice_slug), None)
+    step = results.plan_item(action.practice_slug)
     if step is None:
         raise NotPushable(
             f"“{action.title}” is no longer in its assessment's plan (the practice meets its target), "

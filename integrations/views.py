@@ -67,7 +67,7 @@ def disconnect(request: HttpRequest, team_id: int) -> HttpResponse:
 @require_POST
 def push_plan_item(request: HttpRequest, pk: int, practice_slug: str) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk, Capability.MANAGE)
-    item = next((i for i in build_results(assessment).plan if i.practice_slug == practice_slug), None)
+    item = build_results(assessment).plan_item(practice_slug)
     if item is None:
         raise Http404("That practice is not in the plan")
     back = f"{reverse('assessments:results', args=[pk])}#plan-{practice_slug}"

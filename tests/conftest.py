@@ -2,6 +2,7 @@ import io
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,9 @@ def _plain_http():
         yield
 
 
+EVIDENCE_TEST_ROOT = Path(tempfile.gettempdir()) / f"mlops-evidence-tests-{os.getpid()}"
+
+
 def settings_for_tests() -> dict:
     """What every test changes from the production settings (also applied to module-wide fixtures)."""
     from django.conf import settings
@@ -62,6 +66,11 @@ def settings_for_tests() -> dict:
         "STORAGES": {
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            # Evidence files go to a temporary folder, never to var/evidence of the checkout.
+            "evidence": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": EVIDENCE_TEST_ROOT},
+            },
         },
         # Reports render inline; tests/assessments/test_report.py covers the database queue and its worker.
         "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from api import services as api_services
 from api.models import TokenScope
-from assessments import membership, services, sharing, tracking
+from assessments import evidence, membership, services, sharing, tracking
 from assessments.access import CONSULTANT, ORGANISATION_ADMIN, ORGANISATION_VIEWER, Capability, TeamAccess
 from assessments.models import Assessment, Organisation, OrganisationMembership, OrganisationRole, Role
 from assessments.report_queue import request_report
@@ -30,7 +31,7 @@ from integrations.models import TrackerKind
 from playbook.models import PlaybookVersion
 from playbook.published import load_practices
 from tests.conftest import settings_for_tests
-from tests.factories import MembershipFactory, TeamFactory, UserFactory, submitted_assessment
+from tests.factories import MembershipFactory, TeamFactory, UserFactory, answer_every_practice
 from webhooks import services as webhook_services
 from webhooks.models import Delivery, EventType
 from workshops import services as workshop_services
@@ -149,6 +150,10 @@ ROUTES: dict[str, list[Check]] = {
     "assessments:overview": [Check("get", Capability.VIEW, 200)],
     "assessments:questionnaire": [Check("get", Capability.NOTES, 200), Check("post", Capability.ANSWER, 302)],
     "assessments:save_practice": [Check("post", Capability.ANSWER, 302)],
+    # Evidence files: read like notes, attached and removed like answers (both redirect back to the card).
+    "assessments:evidence_upload": [Check("post", Capability.ANSWER, 302)],
+    "assessments:evidence_download": [Check("get", Capability.NOTES, 200)],
+    "assessments:evidence_delete": [Check("post", Capability.ANSWER, 302)],
     "assessments:submit": [Check("post", Capability.MANAGE, 302)],
     "assessments:reopen": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
     "assessments:delete": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
@@ -163,6 +168,7 @@ ROUTES: dict[str, list[Check]] = {
     "assessments:share_revoke": [Check("post", Capability.MANAGE, 302)],
     "assessments:shared_results": [Check("get", PUBLIC, 200)],
     "assessments:shared_report": [Check("get", PUBLIC, 200)],
+    "assessments:shared_evidence": [Check("get", PUBLIC, 200)],  # the world's link shows files (else 404)
     "assessments:organisation": [Check("get", ORGANISATION_VIEW, 200)],
     "assessments:portfolio": [Check("get", ORGANISATION_VIEW, 200)],
     "assessments:portfolio_csv": [Check("get", ORGANISATION_VIEW, 200)],
@@ -244,6 +250,11 @@ ARGS = {
     "assessments:share_revoke": lambda w: [w.share_link.assessment_id, w.share_link.pk],
     "assessments:shared_results": lambda w: [sharing.share_token(w.share_link)],
     "assessments:shared_report": lambda w: [sharing.share_token(w.share_link)],
+    "assessments:shared_evidence": lambda w: [sharing.share_token(w.share_link), w.shared_evidence.pk],
+    "assessments:evidence_upload": lambda w: [w.assessment.pk, w.challenge.slug, w.practice.slug],
+    "assessments:evidence_download": lambda w: [w.assessment.pk, w.evidence.pk],
+    # A file of its own: each permitted case removes it from storage (the database row comes back on rollback).
+    "assessments:evidence_delete": lambda w: [w.assessment.pk, w.evidence_to_delete.pk],
     "account_reset_password_from_key": lambda w: ["1", "not-a-key"],
     "account_confirm_email": lambda w: ["not-a-key"],
     "company_login": lambda w: ["company"],
@@ -283,6 +294,7 @@ DATA = {
     ("assessments:members", "post"): {"add": "", "username": "", "role": "member"},
     ("assessments:update_action", "post"): lambda w: {f"action-{w.action.pk}-status": "doing"},
     ("assessments:share_create", "post"): {"label": "Board", "days": 7},
+    ("assessments:evidence_upload", "post"): lambda w: {"file": SimpleUploadedFile("probe.md", b"# Probe\n")},
     ("assessments:new_organisation", "post"): {"name": "Probe organisation"},
     ("assessments:organisation_settings", "post"): {"add-team": "", "name": "Probe team", "tags": "probe"},
     ("assessments:edit_team", "post"): {"name": "Renamed probe", "tags": "a, b"},
@@ -368,6 +380,9 @@ class World:
     delivery: object  # of the team's webhook
     tracker: object
     organisation_role: object
+    evidence: object
+    evidence_to_delete: object
+    shared_evidence: object
 
 
 def _world(team, lead, playbook) -> World:
@@ -378,6 +393,7 @@ def _world(team, lead, playbook) -> World:
         assessment=assessment, user=lead, answers=[services.AnswerInput(practice, practice.options.all()[0])]
     )
     plan_item = build_results(assessment).plan[0]
+    share_link = _shared_assessment_link(team, lead)
     return World(
         playbook=playbook,
         team=team,
@@ -387,7 +403,7 @@ def _world(team, lead, playbook) -> World:
         action=tracking.track_action(assessment=assessment, item=plan_item, user=lead),
         invitation=membership.invite(team=team, email="new@example.com", role=Role.MEMBER, invited_by=lead),
         removable=MembershipFactory(team=team, role=Role.VIEWER),
-        share_link=_shared_assessment_link(team, lead),
+        share_link=share_link,
         workshop=workshop_services.create_workshop(
             assessment=assessment, user=lead, title="Room", challenge_slugs=[challenge.slug], hours=1
         ),
@@ -401,7 +417,15 @@ def _world(team, lead, playbook) -> World:
         tracker=integration_services.connect(
             team=team, user=lead, kind=TrackerKind.GITHUB, details={"repository": "acme/probe"}, token="probe"
         ),
+        evidence=_evidence(assessment, practice, lead),
+        evidence_to_delete=_evidence(assessment, practice, lead),
+        shared_evidence=share_link.assessment.evidence_files.get(),
     )
+
+
+def _evidence(assessment, practice, lead):
+    upload = SimpleUploadedFile("runbook.md", b"# Runbook\n")
+    return evidence.attach_evidence(assessment=assessment, practice=practice, user=lead, upload=upload)
 
 
 def _webhook_delivery(team, lead):
@@ -419,9 +443,15 @@ def _deleted_assessment(team, lead):
 
 
 def _shared_assessment_link(team, lead):
-    """A share link of a second, submitted assessment of the team (only submitted ones can be shared)."""
-    submitted = submitted_assessment(team, lead, title="Shared")
-    return sharing.create_share_link(assessment=submitted, label="Stakeholder", days=7, user=lead)
+    """A share link of a second, submitted assessment of the team (only submitted ones can be shared), with an
+    evidence file that the link shows."""
+    submitted = services.create_assessment(team=team, user=lead, title="Shared")
+    answer_every_practice(submitted, lead)
+    practice = load_practices(submitted.playbook, submitted.playbook.challenges.first())[0]
+    _evidence(submitted, practice, lead)
+    services.submit_assessment(assessment=submitted, user=lead)
+    submitted.refresh_from_db()
+    return sharing.create_share_link(assessment=submitted, label="Stakeholder", days=7, user=lead, shows_files=True)
 
 
 def _args(name: str, world: World) -> list:

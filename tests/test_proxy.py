@@ -101,6 +101,14 @@ def test_a_body_over_the_limit_is_refused_before_it_reaches_the_app_even_as_a_fi
     assert all(seen["length"] < 1024 * 1024 for seen in Recorder.received)
 
 
+def test_an_evidence_upload_may_be_larger_up_to_its_own_limit(proxy):
+    url = f"{proxy}/assessments/1/challenges/data/practices/lineage/evidence/"
+    runbook = {"file": ("runbook.pdf", b"%PDF-" + b"\0" * (5 * 1024 * 1024), "application/pdf")}
+    assert httpx.post(url, files=runbook).status_code == 200
+    too_big = {"file": ("dump.pdf", b"%PDF-" + b"\0" * (12 * 1024 * 1024), "application/pdf")}
+    assert httpx.post(url, files=too_big).status_code == 413
+
+
 def test_compose_puts_the_proxy_in_front_and_keeps_gunicorn_off_the_host_network():
     compose = (CADDYFILE.parent.parent / "docker-compose.yml").read_text()
     web = compose.split("\n  web:\n", 1)[1].split("\n  worker:\n", 1)[0]

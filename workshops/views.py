@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from assessments import access
 from assessments.access import Capability
 from assessments.answering import choice_of
+from assessments.branding import brand_for
 from assessments.results import load_answers
 from config.client_ip import client_ip
 from config.site import absolute_url
@@ -147,6 +148,7 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "workshops/projector.html#now-showing", context)
     context |= _qr(workshop, scale=8, title="Scan to join")
+    context["brand"] = brand_for(workshop.assessment.team.organisation)
     return render(request, "workshops/projector.html", context)
 
 

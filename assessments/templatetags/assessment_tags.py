@@ -1,6 +1,6 @@
 from django import template
 
-from assessments.charts import RadarAxis, radar_svg
+from assessments.charts import VALUE_COLOUR, RadarAxis, radar_svg
 from assessments.models import NotApplicableReason, isolated, person_name
 from assessments.planning import Horizon
 from assessments.scoring import score_text, shortfall_text
@@ -31,11 +31,12 @@ def shortfall_display(gap: float) -> str:
 
 
 @register.simple_tag
-def radar_chart(results) -> str:
-    """The challenge radar of an assessment; the results page and the PDF show the same SVG."""
+def radar_chart(results, accent: str = "") -> str:
+    """The challenge radar of an assessment; the results page and the PDF show the same SVG, the client's pages
+    in the client's accent colour."""
     axes = [RadarAxis(c.challenge.title, c.score.shown_score, c.target) for c in results.challenges]
     title = f"Maturity by challenge: {isolated(results.assessment.title)}"
-    return radar_svg(axes, max_level=results.playbook.top_level, title=title)
+    return radar_svg(axes, max_level=results.playbook.top_level, title=title, accent=accent or VALUE_COLOUR)
 
 
 HORIZONS = {

@@ -18,6 +18,10 @@
     el.appendChild(span);
   }
 
+  // Choosing an evidence file is not an answer change: it must not autosave (and redraw) the card it sits in.
+  document.addEventListener("change", function (event) {
+    if (event.target.type === "file") event.stopPropagation();
+  }, true);
   document.addEventListener("input", function (event) {
     var card = cardOf(event.target);
     if (!card) return;

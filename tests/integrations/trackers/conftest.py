@@ -15,7 +15,7 @@ from tests.fakes.github import FakeGitHub
 from tests.fakes.jira import FakeJira
 from tests.fakes.server import FakeServer
 
-TIMEOUT = 0.5  # seconds: the clients' timeout in these tests, well under the fakes' hang
+TIMEOUT = 2.0  # seconds: under the fakes' hang, and long enough for a fake to answer on a busy 2-core machine
 
 
 @dataclass
