@@ -70,7 +70,10 @@ class AssessmentList(generics.ListCreateAPIView):
     serializer_class = s.AssessmentSerializer
 
     def get_queryset(self):
-        assessments = access.visible_assessments(self.request.user).order_by("-created_at", "-pk")
+        # submitted_by is in every item: joined here, or each submitted assessment would cost a query.
+        assessments = (
+            access.visible_assessments(self.request.user).select_related("submitted_by").order_by("-created_at", "-pk")
+        )
         params = self.request.query_params
         if team := params.get("team"):
             assessments = assessments.filter(team_id=int(team) if team.isdigit() else -1)

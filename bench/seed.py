@@ -140,7 +140,7 @@ def main() -> None:
         "password": password,
         "sizes": sizes,
         "urls": {
-            "login": reverse("login"),
+            "login": reverse("account_login"),
             "session": reverse("session"),
             "join": reverse("workshops:join"),
         },

@@ -5,6 +5,7 @@ slow server makes them report errors or unsent requests rather than hang.
 """
 
 import http.client
+import itertools
 import math
 import re
 import time
@@ -17,6 +18,7 @@ from urllib.parse import urlencode
 HOST = "127.0.0.1"
 STALE_CONNECTION = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+REPORT_POLL_MAX_SECONDS = 8.0
 
 
 class Browser:
@@ -27,26 +29,33 @@ class Browser:
         self.cookies = dict(cookies or {})
 
     def request(self, method: str, path: str, form: dict | None = None, headers: dict | None = None) -> tuple[int, str]:
+        status, body, _ = self.request_bytes(method, path, form, headers)
+        return status, body.decode()
+
+    def request_bytes(
+        self, method: str, path: str, form: dict | None = None, headers: dict | None = None
+    ) -> tuple[int, bytes, str]:
+        """The status, the body as bytes (a PDF is not text) and the content type."""
         sent = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items()), **(headers or {})}
         body = None
         if form is not None:
             body = urlencode(form)
             sent["Content-Type"] = "application/x-www-form-urlencoded"
         try:
-            status, text, response = self._send(method, path, body, sent)
+            status, content, response = self._send(method, path, body, sent)
         except STALE_CONNECTION:
             # gunicorn closes keep-alive connections left idle for 2 s; a browser reconnects and sends again.
-            status, text, response = self._send(method, path, body, sent)
+            status, content, response = self._send(method, path, body, sent)
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
-        return status, text
+        return status, content, response.headers.get("Content-Type", "")
 
-    def _send(self, method: str, path: str, body: str | None, headers: dict) -> tuple[int, str, HTTPResponse]:
+    def _send(self, method: str, path: str, body: str | None, headers: dict) -> tuple[int, bytes, HTTPResponse]:
         try:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
-            return response.status, response.read().decode(), response
+            return response.status, response.read(), response
         except (OSError, http.client.HTTPException):
             self.connection.close()  # the next request opens a new connection
             raise
@@ -73,7 +82,7 @@ class Browser:
 
 def log_in(port: int, login_url: str, username: str, password: str) -> Browser:
     browser = Browser(port)
-    status, _ = browser.submit_form(login_url, {"username": username, "password": password})
+    status, _ = browser.submit_form(login_url, {"login": username, "password": password})
     if status != 302 or not browser.cookies.get("sessionid"):
         raise RuntimeError(f"logging in as {username} answered {status} without a session cookie")
     return browser
@@ -143,14 +152,15 @@ def autosave_load(
 
 
 def workshop_load(
-    port: int, join_url: str, code: str, votes: Sequence[dict], participants: int, seconds: float
+    ports: Sequence[int], join_url: str, code: str, votes: Sequence[dict], participants: int, seconds: float
 ) -> dict:
-    """`participants` guests join with the code, then each votes on every practice, starting at different ones."""
+    """`participants` guests join with the code, then each votes on every practice, starting at different ones.
+    With several ports (servers) the participants are dealt round them, as a load balancer would."""
     deadline = time.monotonic() + seconds
 
     def participant(number: int) -> tuple[int, int, int]:
         """Votes confirmed, errors (failed joins and votes), votes never sent because the deadline passed."""
-        browser = Browser(port, timeout=seconds)
+        browser = Browser(ports[number % len(ports)], timeout=seconds)
         try:
             status, _ = browser.submit_form(join_url, {"code": code, "display_name": f"Person {number}"})
         except (OSError, http.client.HTTPException, RuntimeError):
@@ -186,4 +196,53 @@ def workshop_load(
         "workshop_errors": sum(o[1] for o in outcomes),
         "workshop_unsent": sum(o[2] for o in outcomes),
         "workshop_expected": participants * len(votes),
+    }
+
+
+def fetch_reports(ports: Sequence[int], cookies: dict[str, str], paths: Sequence[str], seconds: float) -> dict:
+    """Every report asked of every server at once, as people signed in on different servers would ask; then each
+    report polled, on the servers in turn and less often as it waits (1, 2, 4, then every 8 s), while the page
+    answers 202 (queued or rendering); once it gives the PDF, every server is asked for it again.
+
+    The polling backs off because every poll builds the results and the report's HTML again: forty pages polling
+    every second, as the waiting page does, would take the two cores from the workers that render.
+    Returns, per path, the PDF each server gave (in the order of `ports`, None where none came), and the polls.
+    """
+    deadline = time.monotonic() + seconds
+    poll_ms: list[float] = []
+
+    def get(port: int, path: str) -> tuple[int, bytes | None]:
+        browser = Browser(port, cookies=cookies, timeout=30)
+        started = time.perf_counter()
+        try:
+            status, body, content_type = browser.request_bytes("GET", path)
+        except (OSError, http.client.HTTPException):
+            return 0, None
+        finally:
+            browser.close()
+        if status == 202:
+            poll_ms.append((time.perf_counter() - started) * 1000)
+        return status, body if status == 200 and content_type.startswith("application/pdf") else None
+
+    def wait_for(path: str) -> None:
+        pause = 1.0
+        for turn in itertools.count():
+            if time.monotonic() > deadline:
+                return
+            status, pdf = get(ports[turn % len(ports)], path)
+            if pdf is not None or status not in (0, 202):
+                return
+            time.sleep(pause)
+            pause = min(2 * pause, REPORT_POLL_MAX_SECONDS)
+
+    jobs = [(port, path) for path in paths for port in ports]
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        first = list(pool.map(lambda job: get(*job)[0], jobs))
+        list(pool.map(wait_for, paths))
+        pdfs = list(pool.map(lambda job: get(*job)[1], jobs))
+    return {
+        "pdfs": {path: pdfs[n * len(ports) : (n + 1) * len(ports)] for n, path in enumerate(paths)},
+        "first_asks_queued": sum(1 for status in first if status == 202),
+        "polls": len(poll_ms),
+        "poll_p50_ms": round(percentile(poll_ms, 50), 1),
     }
