@@ -127,6 +127,9 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
     organisation = w["team"].organisation.slug
     as_consultant = {
         "security events (organisation)": f"/organisations/{organisation}/security-events/",
+        "teams and people": f"/organisations/{organisation}/settings/",
+        "edit a team": f"/organisations/{organisation}/teams/{team}/edit/",
+        "new organisation": "/organisations/new/",
         "organisation heatmap": f"/organisations/{organisation}/",  # last: its colours are checked below
     }
 
