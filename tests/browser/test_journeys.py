@@ -12,6 +12,10 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# A page's saves go one after another (static/js/autosave.js); on a busy 2-core machine seven of them have taken
+# longer than the default 5 s. A save that never arrives still fails the journey.
+SAVE_MS = 15_000
+
 
 def test_a_lead_answers_with_autosave_sees_results_and_downloads_the_pdf(page, log_in, team, lead, playbook):
     # Any error the browser reports on the way (a script error, a resource the CSP blocked) fails the journey.
@@ -32,7 +36,7 @@ def test_a_lead_answers_with_autosave_sees_results_and_downloads_the_pdf(page, l
         for practice in load_practices(playbook, challenge):
             page.locator(f"input[name='{practice.slug}-level'][value='2']").check()
         for practice in load_practices(playbook, challenge):
-            expect(page.locator(f"#practice-{practice.slug} .save-state")).to_have_text("Saved")
+            expect(page.locator(f"#practice-{practice.slug} .save-state")).to_have_text("Saved", timeout=SAVE_MS)
         answered = len(load_practices(playbook, challenge))
         expect(page.locator(f"#progress-{challenge.slug}")).to_contain_text(f"{answered}/{answered}")
         if index == 0:
@@ -40,15 +44,15 @@ def test_a_lead_answers_with_autosave_sees_results_and_downloads_the_pdf(page, l
             notes = page.locator(f"#practice-{first.slug} textarea")
             notes.fill("Evidence <b>typed</b> in the browser")
             expect(page.locator(f"#practice-{first.slug} .save-state")).to_have_text("Unsaved changes…")
-            expect(page.locator(f"#practice-{first.slug} .save-state")).to_have_text("Saved")
+            expect(page.locator(f"#practice-{first.slug} .save-state")).to_have_text("Saved", timeout=SAVE_MS)
             # Leaving the notes sends a save that changes nothing: the card keeps its answer and the
             # next change is saved, not reported as a clash with the person's own save.
             notes.press("Tab")
             expect(page.locator(f"input[name='{first.slug}-level'][value='2']")).to_be_checked()
             page.locator(f"input[name='{first.slug}-level'][value='3']").check()
-            expect(page.locator(f"#practice-{first.slug} .save-state")).to_have_text("Saved")
+            expect(page.locator(f"#practice-{first.slug} .save-state")).to_have_text("Saved", timeout=SAVE_MS)
             page.locator(f"input[name='{first.slug}-level'][value='2']").check()
-            expect(page.locator(f"#practice-{first.slug} .save-state")).to_have_text("Saved")
+            expect(page.locator(f"#practice-{first.slug} .save-state")).to_have_text("Saved", timeout=SAVE_MS)
             # Leaving and coming back finds the answers kept, without pressing any button.
             page.reload()
             expect(page.locator(f"#practice-{first.slug} textarea")).to_have_value(
