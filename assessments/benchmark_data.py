@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Max, QuerySet, Sum
 from django.urls import reverse
 
 from assessments import access
@@ -58,14 +58,9 @@ def _candidates() -> QuerySet[Assessment]:
 
 
 def _latest_per_team() -> QuerySet[Assessment]:
-    newest = (
-        Assessment.objects.filter(team=OuterRef("team"), status=Status.SUBMITTED)
-        .order_by("-submitted_at", "-pk")
-        .values("pk")[:1]
-    )
     return (
-        _candidates()
-        .filter(pk=Subquery(newest))
+        Assessment.objects.latest_submitted_per_team()
+        .filter(team__organisation__benchmark_opt_in=True, team__archived_at__isnull=True)
         .select_related("playbook")
         .annotate(organisation_id=F("team__organisation_id"))
         .order_by()

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assessments import access
-from assessments.models import Assessment, Status
+from assessments.models import Assessment
 from assessments.results import score_many
 
 
@@ -14,13 +14,12 @@ def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
     """A consultant's heatmap: each team's latest submitted levels by challenge."""
     organisation, organisation_access = access.get_organisation(request.user, slug)
     teams = list(organisation.teams.filter(archived_at__isnull=True))
-    latest: dict[int, Assessment] = {}
-    for assessment in (
-        Assessment.objects.filter(team__in=teams, status=Status.SUBMITTED)
+    latest = {
+        assessment.team_id: assessment
+        for assessment in Assessment.objects.latest_submitted_per_team()
+        .filter(team__in=teams)
         .select_related("playbook")
-        .order_by("team_id", "-submitted_at")
-    ):
-        latest.setdefault(assessment.team_id, assessment)
+    }
     scores = score_many(list(latest.values()))
     columns: dict[str, str] = {}
     for score in scores.values():
