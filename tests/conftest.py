@@ -18,7 +18,7 @@ from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 from pytest_django.plugin import blocking_manager_key
 
-from assessments.models import Role
+from assessments.models import OrganisationMembership, OrganisationRole, Role
 from identity.services import activate_totp
 from identity.totp import DEMO_TOTP_SECRET
 from playbook.models import PlaybookVersion
@@ -180,6 +180,24 @@ def consultant(team):
     activate_totp(user=user, secret=DEMO_TOTP_SECRET)
     team.organisation.consultants.add(user)
     return user
+
+
+def _organisation_role(team, role):
+    user = UserFactory()
+    OrganisationMembership.objects.create(organisation=team.organisation, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def org_admin(team):
+    """An admin across the team's organisation, with no role on the team itself."""
+    return _organisation_role(team, OrganisationRole.ADMIN)
+
+
+@pytest.fixture
+def org_viewer(team):
+    """A viewer across the team's organisation (a head of data), with no role on the team itself."""
+    return _organisation_role(team, OrganisationRole.VIEWER)
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Action, OrganisationMembership, OrganisationRole
-from tests.factories import TeamFactory, UserFactory, submitted_assessment
+from assessments.models import Action
+from tests.factories import TeamFactory, submitted_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +18,7 @@ def _get(client, url, page=1) -> tuple[int, str]:
     return len(captured), response.content.decode()
 
 
-def test_the_home_page_is_bounded_for_someone_who_sees_many_teams(client, team):
-    org_viewer = UserFactory()
-    OrganisationMembership.objects.create(organisation=team.organisation, user=org_viewer, role=OrganisationRole.VIEWER)
+def test_the_home_page_is_bounded_for_someone_who_sees_many_teams(client, team, org_viewer):
     client.force_login(org_viewer)
     home = reverse("assessments:home")
     TeamFactory.create_batch(4, organisation=team.organisation)

@@ -12,13 +12,13 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from assessments import sharing
-from assessments.models import OrganisationMembership, OrganisationRole, RenderedReport
+from assessments.models import RenderedReport
 from assessments.report import _stylesheet, render_report_html
 from assessments.report_queue import request_report
 from assessments.results import build_results
 from audit.models import EventKind, SecurityEvent
 from tests.assessments.test_report import boxes_past_the_right_margin
-from tests.factories import UserFactory, submitted_assessment
+from tests.factories import submitted_assessment
 from tests.pdf import pdf_text
 from workshops import services as workshop_services
 
@@ -54,20 +54,6 @@ def _source_stylesheet(settings, tmp_path):
     _stylesheet.cache_clear()
     yield
     _stylesheet.cache_clear()
-
-
-@pytest.fixture
-def org_admin(team):
-    user = UserFactory()
-    OrganisationMembership.objects.create(organisation=team.organisation, user=user, role=OrganisationRole.ADMIN)
-    return user
-
-
-@pytest.fixture
-def org_viewer(team):
-    user = UserFactory()
-    OrganisationMembership.objects.create(organisation=team.organisation, user=user, role=OrganisationRole.VIEWER)
-    return user
 
 
 @pytest.fixture

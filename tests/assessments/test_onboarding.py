@@ -19,20 +19,6 @@ def _messages(response) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
 
-@pytest.fixture
-def org_admin(team):
-    user = UserFactory()
-    OrganisationMembership.objects.create(organisation=team.organisation, user=user, role=OrganisationRole.ADMIN)
-    return user
-
-
-@pytest.fixture
-def org_viewer(team):
-    user = UserFactory()
-    OrganisationMembership.objects.create(organisation=team.organisation, user=user, role=OrganisationRole.VIEWER)
-    return user
-
-
 def test_an_empty_installation_walks_its_operator_through_the_first_organisation(client, db):
     Organisation.objects.all().delete()
     operator = UserFactory(is_superuser=True, is_staff=True)

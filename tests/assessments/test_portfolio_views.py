@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment, OrganisationMembership, OrganisationRole
+from assessments.models import Assessment
 from assessments.portfolio import TeamFilter
 from assessments.portfolio_views import CSV_COLUMNS, load_portfolio, team_rows
 from assessments.results import build_results, score_and_plan_many
 from audit.models import EventKind, SecurityEvent
 from tests.assessments.test_report import boxes_past_the_right_margin
-from tests.factories import TeamFactory, UserFactory, publish_synthetic_playbook, submitted_assessment
+from tests.factories import TeamFactory, publish_synthetic_playbook, submitted_assessment
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -28,13 +28,6 @@ pytestmark = pytest.mark.django_db
 def small_playbook(db):
     """Three challenges of two practices: quick to answer for many teams. The first practice of each is critical."""
     return publish_synthetic_playbook(version="portfolio-test", challenges=3, practices=2)
-
-
-@pytest.fixture
-def organisation_viewer(team):
-    user = UserFactory()
-    OrganisationMembership.objects.create(organisation=team.organisation, user=user, role=OrganisationRole.VIEWER)
-    return user
 
 
 def add_team(organisation, lead, *, name, level, days_ago=10, notes="", **fields):
@@ -104,13 +97,13 @@ def test_a_filter_value_no_team_has_shows_every_team_and_says_so(client_for, con
     assert response.context["form"].errors["business_unit"]
 
 
-def test_an_organisation_viewer_reads_the_portfolio_without_any_notes(client_for, organisation_viewer, estate):
-    response = client_for(organisation_viewer).get(portfolio_url(estate))
+def test_an_organisation_viewer_reads_the_portfolio_without_any_notes(client_for, org_viewer, estate):
+    response = client_for(org_viewer).get(portfolio_url(estate))
     assert response.status_code == 200
     assert "SECRET-A" not in response.content.decode()
     assert (
         "SECRET-A"
-        not in client_for(organisation_viewer).get(portfolio_url(estate, "assessments:portfolio_csv")).content.decode()
+        not in client_for(org_viewer).get(portfolio_url(estate, "assessments:portfolio_csv")).content.decode()
     )
 
 
