@@ -109,11 +109,19 @@ def _organisation_role_of(user: AbstractBaseUser, organisation_path: str) -> Sub
 
 def _annotate_access(queryset: QuerySet, user: AbstractBaseUser, team_path: str) -> QuerySet:
     prefix = f"{team_path}__" if team_path else ""
+    # Filtered by the ids the user's roles name, not by the annotations: those run once for each of an estate's
+    # thousands of rows, these once per query (hashed).
+    consulted = Organisation.consultants.through.objects.filter(user=user).values("organisation")
+    held = OrganisationMembership.objects.filter(user=user).order_by().values("organisation")
     return queryset.annotate(
         my_role=_role_of(user, team_path or "pk"),
         is_consultant=_consults(user, f"{prefix}organisation"),
         organisation_role=_organisation_role_of(user, f"{prefix}organisation"),
-    ).filter(Q(my_role__isnull=False) | Q(is_consultant=True) | Q(organisation_role__isnull=False))
+    ).filter(
+        Q(**{f"{team_path or 'pk'}__in": Membership.objects.filter(user=user).order_by().values("team")})
+        | Q(**{f"{prefix}organisation__in": consulted})
+        | Q(**{f"{prefix}organisation__in": held})
+    )
 
 
 def role_on_team(team_role: str | None, is_consultant: bool, organisation_role: str | None) -> str:

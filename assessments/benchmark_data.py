@@ -1,11 +1,12 @@
 """The benchmark's data: every opted-in team's latest submitted assessment, scored, in a fixed number of queries.
 
 Every results page of an opted-in organisation reads the pool, and scoring it reads every answer of every
-contributing assessment, so the scored pool is cached. The cache key is a fingerprint of the pool's candidates (the
-submitted assessments of opted-in organisations' live teams): their number, the sum of their ids and their newest
-`updated_at`. Submitting, reopening, deleting or restoring an assessment, archiving a team or an organisation opting
-in or out changes the fingerprint, so the next page reads the new pool at once; answers of a submitted assessment
-cannot change without reopening it. The fingerprint costs one query. Entries expire after
+contributing assessment, so the scored pool is cached, and so are the figures worked out from it (a handful per
+challenge, where an estate's pool holds thousands of contributions). The cache key is a fingerprint of the pool's
+candidates (the submitted assessments of opted-in organisations' live teams): their number, the sum of their ids and
+their newest `updated_at`. Submitting, reopening, deleting or restoring an assessment, archiving a team or an
+organisation opting in or out changes the fingerprint, so the next page reads the new pool at once; answers of a
+submitted assessment cannot change without reopening it. The fingerprint costs one query. Entries expire after
 `BENCHMARK_CACHE_SECONDS`, which also bounds the unlikely case of two changes between reads leaving the same
 fingerprint. The cache is each process's own memory (CACHES["fragments"]): a key that names what it was computed
 from needs no agreement between processes, and a hit costs no query of its own.
@@ -22,6 +23,7 @@ from assessments import access
 from assessments.access import TeamAccess
 from assessments.benchmark import (
     BenchmarkRow,
+    ChallengeBenchmark,
     Contribution,
     benchmark_challenges,
     compare,
@@ -67,16 +69,18 @@ def _latest_per_team() -> QuerySet[Assessment]:
     )
 
 
-def _cache_key() -> str:
+def pool_fingerprint() -> str:
+    """Names the pool as it is now (one query): pages that show the benchmark put it in their own cache keys."""
     fingerprint = _candidates().aggregate(count=Count("pk"), ids=Sum("pk"), changed=Max("updated_at"))
     changed = fingerprint["changed"].isoformat() if fingerprint["changed"] else "-"
-    return f"benchmark:contributions:{fingerprint['count']}:{fingerprint['ids'] or 0}:{changed}"
+    return f"{fingerprint['count']}:{fingerprint['ids'] or 0}:{changed}"
 
 
-def load_contributions() -> tuple[Contribution, ...]:
-    """The pool: one query when cached, four when not (fingerprint, latest assessments, practices, answers)."""
+def load_contributions(fingerprint: str | None = None) -> tuple[Contribution, ...]:
+    """The pool: one query when cached, four when not (fingerprint, latest assessments, practices, answers);
+    one fewer when the caller has the fingerprint already."""
     cache = caches["fragments"]
-    key = _cache_key()
+    key = f"benchmark:contributions:{fingerprint or pool_fingerprint()}"
     contributions = cache.get(key)
     if contributions is None:
         latest = list(_latest_per_team())
@@ -90,12 +94,33 @@ def load_contributions() -> tuple[Contribution, ...]:
     return contributions
 
 
-def benchmark_for(assessment: Assessment, score: AssessmentScore) -> TeamBenchmark | None:
-    """The benchmark beside a submitted assessment of an opted-in organisation; None otherwise, without a query."""
-    if not assessment.is_submitted or not assessment.team.organisation.benchmark_opt_in:
+def shows_benchmark(assessment: Assessment) -> bool:
+    return assessment.is_submitted and assessment.team.organisation.benchmark_opt_in
+
+
+def load_figures(fingerprint: str | None = None) -> dict[str, ChallengeBenchmark]:
+    """Every challenge's figures, cached beside the pool they come from: a page reads a handful of figures, not the
+    thousands of contributions of an estate."""
+    cache = caches["fragments"]
+    fingerprint = fingerprint or pool_fingerprint()
+    minimum = minimum_organisations()
+    key = f"benchmark:figures:{minimum}:{fingerprint}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = benchmark_challenges(load_contributions(fingerprint), minimum)
+        cache.set(key, figures, BENCHMARK_CACHE_SECONDS)
+    return figures
+
+
+def benchmark_for(
+    assessment: Assessment, score: AssessmentScore, *, fingerprint: str | None = None
+) -> TeamBenchmark | None:
+    """The benchmark beside a submitted assessment of an opted-in organisation; None otherwise, without a query.
+    With the pool's `fingerprint` (pool_fingerprint) already known, no query either when the figures are cached."""
+    if not shows_benchmark(assessment):
         return None
     minimum = minimum_organisations()
-    return TeamBenchmark(compare(score, benchmark_challenges(load_contributions(), minimum), minimum), minimum)
+    return TeamBenchmark(compare(score, load_figures(fingerprint), minimum), minimum)
 
 
 def opt_in_url(assessment: Assessment, team_access: TeamAccess) -> str:

@@ -1,12 +1,15 @@
 """An organisation's overview for its consultants."""
 
+import hashlib
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assessments import access
 from assessments.models import Assessment
-from assessments.results import score_many
+from assessments.scored_cache import score_and_plan_cached
 
 
 @login_required
@@ -20,7 +23,7 @@ def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(team__in=teams)
         .select_related("playbook")
     }
-    scores = score_many(list(latest.values()))
+    scores = {pk: scored.score for pk, scored in score_and_plan_cached(list(latest.values())).items()}
     columns: dict[str, str] = {}
     for score in scores.values():
         for challenge in score.challenges:
@@ -30,8 +33,26 @@ def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
         assessment = latest.get(team.pk)
         levels = {c.slug: c for c in scores[assessment.pk].challenges} if assessment else {}
         rows.append({"team": team, "assessment": assessment, "cells": [levels.get(slug) for slug in columns]})
+    context = {"organisation": organisation, "organisation_access": organisation_access, "columns": columns}
     return render(
-        request,
-        "assessments/organisation_overview.html",
-        {"organisation": organisation, "organisation_access": organisation_access, "columns": columns, "rows": rows},
+        request, "assessments/organisation_overview.html", context | {"rows": rows, "table": _table_key(columns, rows)}
     )
+
+
+def _table_key(columns: dict[str, str], rows: list[dict]) -> str:
+    """Names everything the heatmap's table shows, which is cached under it: two hundred teams' cells take far
+    longer to render than to name."""
+    shown = [
+        list(columns.items()),
+        [
+            (
+                row["team"].pk,
+                row["team"].name,
+                row["assessment"].pk if row["assessment"] else None,
+                row["assessment"].submitted_at.isoformat() if row["assessment"] else None,
+                [(cell.slug, cell.title, cell.level, bool(cell.flagged)) if cell else None for cell in row["cells"]],
+            )
+            for row in rows
+        ],
+    ]
+    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()

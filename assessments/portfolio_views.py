@@ -1,8 +1,9 @@
 """An organisation's portfolio for its stakeholders: the page, its PDF and its CSV, from the same numbers.
 
-Loading costs the same few queries whatever the number of teams: the teams, their submitted assessments, and the
-answers of the assessments the portfolio reads (the playbooks' practices are cached per process). The aggregates
-are the pure functions of `assessments.portfolio`.
+Loading costs the same few queries whatever the number of teams: the teams, their submitted assessments and playbook
+versions, and the fingerprints and answers of the assessments the portfolio reads (the playbooks' practices are
+cached per process, and each assessment's score and plan per revision of its answers: assessments.scored_cache). The
+aggregates are the pure functions of `assessments.portfolio`.
 """
 
 import csv
@@ -37,7 +38,8 @@ from assessments.portfolio import (
     submissions_to_score,
 )
 from assessments.report import render_pdf
-from assessments.results import ScoredPlan, scoped_practices, score_and_plan_many
+from assessments.results import ScoredPlan, scoped_practices
+from assessments.scored_cache import score_and_plan_cached
 from audit.models import EventKind
 from audit.services import record
 from playbook.rules import TOP_LEVEL
@@ -61,9 +63,18 @@ def team_rows(organisation: Organisation) -> list[TeamRow]:
     return [TeamRow(t.pk, t.name, t.business_unit, t.product_area, tuple(t.tags)) for t in teams]
 
 
-def _submitted_levels(assessment: Assessment, scored: ScoredPlan) -> SubmittedLevels:
-    practices = {(p.challenge.slug, p.slug): p for p in scoped_practices(assessment)}
-    challenges = {p.challenge.slug: p.challenge for p in practices.values()}
+def _scope(assessment: Assessment, scopes: dict) -> tuple[dict, dict]:
+    """The assessment's practices by (challenge, practice) slug and its challenges by slug, made once per playbook
+    version and choice of modules (`scopes` holds them): hundreds of assessments share a handful of scopes."""
+    scope = (assessment.playbook_id, tuple(assessment.modules))
+    if scope not in scopes:
+        practices = {(p.challenge.slug, p.slug): p for p in scoped_practices(assessment)}
+        scopes[scope] = practices, {p.challenge.slug: p.challenge for p in practices.values()}
+    return scopes[scope]
+
+
+def _submitted_levels(assessment: Assessment, scored: ScoredPlan, scopes: dict) -> SubmittedLevels:
+    practices, challenges = _scope(assessment, scopes)
     return SubmittedLevels(
         team_id=assessment.team_id,
         assessment_id=assessment.pk,
@@ -86,7 +97,8 @@ def load_portfolio(organisation: Organisation, teams: list[TeamRow], team_filter
     kept = {team.team_id for team in filter_teams(teams, team_filter)}
     submitted = list(
         Assessment.objects.filter(team_id__in=kept, status=Status.SUBMITTED, submitted_at__isnull=False)
-        .select_related("playbook")
+        .only("team", "playbook", "submitted_at", "targets", "modules")
+        .prefetch_related("playbook")  # a playbook version's row once, not once per assessment of an estate
         .order_by()
     )
     today = timezone.localdate()
@@ -95,11 +107,12 @@ def load_portfolio(organisation: Organisation, teams: list[TeamRow], team_filter
     needed = submissions_to_score(dated, last_quarters(today))
     read = [a for a in submitted if a.pk in needed]
     # Plans only of each team's latest: the common plan items read no other.
-    scored = score_and_plan_many(read, plan_for=submissions_to_score(dated, ()))
+    scored = score_and_plan_cached(read, plan_for=submissions_to_score(dated, ()))
     newest = max(read, key=lambda a: a.submitted_at, default=None)
+    scopes: dict = {}
     portfolio = build_portfolio(
         teams,
-        [_submitted_levels(a, scored[a.pk]) for a in read],
+        [_submitted_levels(a, scored[a.pk], scopes) for a in read],
         {pk: one.plan for pk, one in scored.items()},
         today=today,
         team_filter=team_filter,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import tasks
-from assessments.models import SHOW_EVERYTHING, Disclosure, RenderedReport, ReportStatus
+from assessments.models import SHOW_EVERYTHING, Assessment, Disclosure, RenderedReport, ReportStatus
 from assessments.report import render_report_html
 from assessments.results import AssessmentResults
 from config.tasks import is_outside_the_transaction
@@ -74,3 +74,24 @@ def _queue_render(report_id: int) -> None:
             tasks.render_report.enqueue(report_id)
     except Exception:
         logger.exception("could not queue report %s", report_id)
+
+
+def poll_report(assessment: Assessment, report_id: int, disclosure: Disclosure) -> RenderedReport | None:
+    """The report a waiting page asked for and now polls, read from its row: no results or HTML are built again.
+    Only a report of this assessment for this audience; None when there is none (a newer revision replaced it), and
+    the page asks for the report afresh. A failed or stuck render is queued again, as `request_report` would."""
+    report = (
+        RenderedReport.objects.filter(pk=report_id, assessment=assessment, audience=disclosure.key)
+        .defer("html")
+        .first()
+    )
+    if report is None:
+        return None
+    if report.status == ReportStatus.FAILED or report.is_stuck(timezone.now()):
+        with transaction.atomic():
+            # Only the poll that changes the row queues it: two polls at once must not render it twice.
+            requeued = RenderedReport.objects.filter(pk=report.pk, status=report.status, attempt=report.attempt)
+            if requeued.update(status=ReportStatus.QUEUED, queued_at=timezone.now(), started_at=None):
+                _enqueue(report)
+        report.refresh_from_db(fields=["status", "queued_at", "started_at", "pdf"])
+    return report

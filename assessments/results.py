@@ -188,7 +188,26 @@ def _row(practice: Practice, answer: Answer | None, version: str) -> PracticeRow
     return PracticeRow(practice, answer, guidance, guidance_url(version, guidance.challenge.slug, guidance.slug))
 
 
-def _answer_of(practice: Practice, answer: Answer | None) -> PracticeAnswer:
+@dataclass(frozen=True)
+class ChosenLevel:
+    level: int
+
+
+@dataclass(frozen=True)
+class ScoringAnswer:
+    """What scoring and planning read of a stored answer (as an Answer offers it: `option.level`), loaded as plain
+    values: tens of thousands of them load in a tenth of the time model instances take."""
+
+    option: ChosenLevel | None
+    not_applicable_reason: str
+    to_confirm: bool
+
+    @property
+    def is_not_applicable(self) -> bool:
+        return bool(self.not_applicable_reason)
+
+
+def _answer_of(practice: Practice, answer: Answer | ScoringAnswer | None) -> PracticeAnswer:
     not_applicable = bool(answer and answer.is_not_applicable)
     refused = not_applicable and not not_applicable_accepted(answer.not_applicable_reason, practice)
     return PracticeAnswer(
@@ -224,9 +243,7 @@ def score_many(assessments: Sequence[Assessment]) -> dict[int, AssessmentScore]:
     by_version: dict[int, list[Practice]] = {}
     for practice in practices.select_related("challenge").order_by("challenge__order", "order"):
         by_version.setdefault(practice.challenge.playbook_id, []).append(practice)
-    answers: dict[int, dict[int, Answer]] = {}
-    for answer in Answer.objects.filter(assessment__in=assessments).select_related("option"):
-        answers.setdefault(answer.assessment_id, {})[answer.practice_id] = answer
+    answers = load_scoring_answers([a.pk for a in assessments])
     return {
         a.pk: score_assessment(
             _challenge_answers(
@@ -262,7 +279,7 @@ def _unanswered_guide(challenge_slug: str, practice: Practice, version: str) -> 
     )
 
 
-def _answered(guide: PracticeGuide, answer: Answer | None) -> PracticeGuide:
+def _answered(guide: PracticeGuide, answer: Answer | ScoringAnswer | None) -> PracticeGuide:
     return replace(
         guide,
         level=answer.option.level if answer and answer.option else None,
@@ -280,11 +297,31 @@ def score_and_plan_many(assessments: Sequence[Assessment], *, plan_for: Collecti
     """The scores of many assessments (playbook selected), and the remediation plans of those in `plan_for`, in one
     query whatever their number, plus the playbooks' practices cached per process: what build_results computes,
     without a results page's rows."""
-    answers: dict[int, dict[int, Answer]] = {}
-    # Only what scoring and planning read: an option's texts are long, and there may be tens of thousands of answers.
-    loaded = Answer.objects.filter(assessment__in=[a.pk for a in assessments]).select_related("option")
-    for answer in loaded.only("assessment", "practice", "not_applicable_reason", "to_confirm", "option__level"):
-        answers.setdefault(answer.assessment_id, {})[answer.practice_id] = answer
+    return score_and_plan(assessments, load_scoring_answers([a.pk for a in assessments]), plan_for=plan_for)
+
+
+def load_scoring_answers(assessment_ids: Collection[int]) -> dict[int, dict[int, ScoringAnswer]]:
+    """The answers of many assessments, by assessment and practice, in one query: only what scoring and planning
+    read, since an option's texts are long and there may be tens of thousands of answers."""
+    answers: dict[int, dict[int, ScoringAnswer]] = {}
+    loaded = Answer.objects.filter(assessment__in=assessment_ids).values_list(
+        "assessment_id", "practice_id", "option__level", "not_applicable_reason", "to_confirm"
+    )
+    levels: dict[int | None, ChosenLevel | None] = {None: None}  # a handful of levels, each made once
+    for assessment_id, practice_id, level, reason, to_confirm in loaded:
+        if level not in levels:
+            levels[level] = ChosenLevel(level)
+        answers.setdefault(assessment_id, {})[practice_id] = ScoringAnswer(levels[level], reason, to_confirm)
+    return answers
+
+
+def score_and_plan(
+    assessments: Sequence[Assessment],
+    answers: dict[int, dict[int, ScoringAnswer]],
+    *,
+    plan_for: Collection[int] = (),
+) -> dict[int, ScoredPlan]:
+    """score_and_plan_many with the answers already loaded (load_scoring_answers): no query."""
     unanswered: dict[int, PracticeGuide] = {}  # by practice: the same for every assessment
     scored = {}
     for assessment in assessments:

@@ -14,7 +14,7 @@ from assessments.evidence import evidence_rows
 from assessments.forms import ShareLinkForm
 from assessments.models import Assessment, ShareLink
 from assessments.results import build_results
-from assessments.views import is_download, report_response
+from assessments.views import is_download, report_response, requested_report
 from config.site import absolute_url
 
 
@@ -84,7 +84,7 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
         link, assessment = access.get_shared_assessment(token)
     except access.SharedResultsBeingRevised as revising:
         return _being_revised(request, revising.assessment)
-    response = report_response(request, build_results(assessment), link.disclosure)
+    response = report_response(request, assessment, requested_report(request, assessment, link.disclosure))
     if is_download(response):
         sharing.note_share_link_used(link=link, what="PDF report")
     return response

@@ -27,6 +27,7 @@ from assessments.results import (
 from playbook.models import PlaybookVersion
 
 HOME_TEAMS_PER_PAGE = 20
+HOME_ASSESSMENTS_PER_TEAM = 3
 
 
 @login_required
@@ -37,8 +38,11 @@ def home(request: HttpRequest) -> HttpResponse:
     # overview of those, this page the way into one.
     teams = Paginator(access.visible_teams(request.user).filter(archived_at__isnull=True), HOME_TEAMS_PER_PAGE)
     page = teams.get_page(request.GET.get("page"))
+    # Only the three newest of each team, which the page lists: a team may have dozens.
+    newest = Assessment.objects.order_by("-created_at").only("team", "title", "created_at", "submitted_at")
     prefetch_related_objects(
-        page.object_list, Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at"))
+        page.object_list,
+        Prefetch("assessments", queryset=newest[:HOME_ASSESSMENTS_PER_TEAM], to_attr="newest_assessments"),
     )
     for team in page.object_list:
         team.access = access.access_to(team)

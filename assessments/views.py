@@ -19,29 +19,26 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import access, evidence, exports, services, sharing, tracking
 from assessments.access import Capability
-from assessments.benchmark_data import benchmark_for, opt_in_url
 from assessments.forms import PracticeAnswerForm, ReportLinesForm, ShareLinkForm, TargetsForm
 from assessments.models import (
     SHOW_EVERYTHING,
-    Action,
     AnswerChange,
     Assessment,
     Disclosure,
+    RenderedReport,
     ReportStatus,
-    person_name,
 )
-from assessments.report_queue import request_report
+from assessments.report_queue import poll_report, request_report
 from assessments.results import (
     build_results,
-    earlier_action_outcomes,
     load_progress,
     scoped_practices,
 )
+from assessments.results_page import results_content
 from audit.models import EventKind
 from audit.services import note_download
 from config.site import absolute_url
 from integrations import tracker_files
-from integrations.models import TrackerConnection, TrackerLink
 from playbook.models import Practice
 from playbook.published import load_practices
 
@@ -282,9 +279,10 @@ def restore(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk)
-    assessment_results = build_results(assessment)
+    assessment_results, targets_form = None, None
     if request.method == "POST":
         access.require(request.user, team_access, Capability.MANAGE, f"assessment {pk}")
+        assessment_results = build_results(assessment)
         targets_form = TargetsForm(
             request.POST, challenges=assessment_results.challenges, level_names=assessment.playbook.level_names
         )
@@ -292,40 +290,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             services.set_targets(assessment=assessment, targets=targets_form.cleaned_data)
             messages.success(request, "Targets saved; the plan now follows them.")
             return redirect("assessments:results", pk=pk)
-    else:
-        targets_form = TargetsForm(
-            challenges=assessment_results.challenges, level_names=assessment.playbook.level_names
-        )
-    tracked = set(Action.objects.filter(assessment=assessment).values_list("practice_slug", flat=True))
-    tracker = TrackerConnection.objects.filter(team=assessment.team).first() if team_access.can_manage else None
-    pushed = set(
-        TrackerLink.objects.filter(action__assessment=assessment, connection=tracker).values_list(
-            "action__practice_slug", flat=True
-        )
-        if tracker
-        else ()
-    )
-    return render(
-        request,
-        "assessments/results.html",
-        {
-            "assessment": assessment,
-            "access": team_access,
-            "results": assessment_results,
-            "targets_form": targets_form,
-            "tracked": tracked,
-            "hide_notes": not team_access.sees_notes,
-            "tracker": tracker,
-            "pushed": pushed,
-            "earlier_actions": earlier_action_outcomes(assessment, assessment_results),
-            "benchmark": benchmark_for(assessment, assessment_results.score),
-            "benchmark_opt_in_url": opt_in_url(assessment, team_access),
-            # A consultant usually signs the reports they hand over.
-            "lines_form": ReportLinesForm(
-                initial={"prepared_by": person_name(request.user) if team_access.role == access.CONSULTANT else ""}
-            ),
-        },
-    )
+    content = results_content(request, assessment, team_access, results=assessment_results, targets_form=targets_form)
+    return render(request, "assessments/results.html", {"assessment": assessment, "content": content})
 
 
 @login_required
@@ -352,14 +318,27 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+REPORT_HEADER = "X-Report-Id"  # sent by the waiting page's polls (hx-headers): the report they wait for
+
+
+def requested_report(
+    request: HttpRequest, assessment: Assessment, disclosure: Disclosure, lines: dict[str, str] | None = None
+) -> RenderedReport:
+    """The report a waiting page polls for (named by its REPORT_HEADER), read from its row; otherwise, or if a newer
+    revision has replaced it, the report of the assessment as it is now, which builds the results and HTML."""
+    polled = request.headers.get(REPORT_HEADER, "")
+    # Not a bigint's width: a row id it cannot be, and the database would refuse to compare it.
+    report = poll_report(assessment, int(polled), disclosure) if polled.isdecimal() and len(polled) < 19 else None
+    return report or request_report(build_results(assessment), disclosure, **(lines or {}))
+
+
 def report_response(
-    request: HttpRequest, results, disclosure: Disclosure = SHOW_EVERYTHING, lines: dict[str, str] | None = None
+    request: HttpRequest, assessment: Assessment, report: RenderedReport, lines: dict[str, str] | None = None
 ) -> HttpResponse:
     """The PDF when it is ready; otherwise a page that shows the render's progress and fetches it when done.
-    `lines` are the cover's "prepared by/for" lines (ReportLinesForm), kept in the page's links while it polls."""
+    `lines` are the cover's "prepared by/for" lines (ReportLinesForm), kept in the page's links while it polls.
+    The polls name the report they wait for, so that they read its row instead of building the report again."""
     lines = lines or {}
-    report = request_report(results, disclosure, **lines)
-    assessment = results.assessment
     report_url = f"{request.path}?{urlencode(lines)}" if lines else request.path
     if report.status == ReportStatus.READY and request.htmx and "download" in request.GET:
         # A plain navigation: the attachment downloads and the waiting page stays.
@@ -375,6 +354,7 @@ def report_response(
         "assessment": assessment,
         "report": report,
         "report_url": report_url,
+        "report_header": json.dumps({REPORT_HEADER: str(report.pk)}),
         "download_url": f"{report_url}{'&' if lines else '?'}download=1",
         "worker_missing": report.is_unclaimed_too_long(timezone.now()),
     }
@@ -389,7 +369,9 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not lines_form.is_valid():
         context = {"assessment": assessment, "lines_form": lines_form}
         return render(request, "assessments/report_lines.html", context, status=400)
-    response = report_response(request, build_results(assessment), disclosure, lines_form.lines())
+    lines = lines_form.lines()
+    report = requested_report(request, assessment, disclosure, lines)
+    response = report_response(request, assessment, report, lines)
     if is_download(response):
         note_download(EventKind.REPORT_DOWNLOADED, f"the PDF report of “{assessment.title}”", request.user, assessment)
     return response

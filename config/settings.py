@@ -268,8 +268,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # The default cache holds what every web server must agree on: API request counts, allauth's rate limits and its
 # record of used second-factor codes (so a code cannot be replayed on another process). Redis when there is one,
 # else a table in the database, the one store all web servers already share (made by api/migrations).
-# "fragments" is each process's own memory: rendered questionnaire cards keyed by answer revision.
-# CACHE_MAX_ENTRIES=0 turns it off (cards and the benchmark's pool are computed afresh on every page): `make bench`
+# "fragments" is each process's own memory, for what is keyed by the data it shows: questionnaire cards by answer
+# revision, the results page's content and each assessment's score by a fingerprint of its answers, the heatmap's
+# table, the benchmark's pool. CACHE_MAX_ENTRIES=0 turns it off (all of it computed afresh on every page): `make bench`
 # measures the cold questionnaire so.
 FRAGMENT_CACHE_ENTRIES = env_int("CACHE_MAX_ENTRIES", 20_000)
 CACHES = {

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.utils import timezone
 
+from assessments.models import Answer, Assessment
+from assessments.results import load_answers
 from playbook.models import Practice
 from playbook.published import load_practices
 from workshops.models import Ballot, Decision, Participant, Workshop
@@ -55,3 +57,11 @@ def load_board(workshop: Workshop) -> tuple[list[BoardRow], Headcount]:
         guest_addresses=Count("joined_from", filter=guest, distinct=True),
     )
     return [BoardRow(p, tallies[p.pk], decisions.get(p.pk)) for p in practices], Headcount(**headcount)
+
+
+def current_answers(assessment: Assessment) -> dict[int, Answer]:
+    """The assessment's answers by practice id, with who last changed each (the board's cards name them): one query
+    more than the answers, whatever the number of practices."""
+    answers = load_answers(assessment)
+    prefetch_related_objects(list(answers.values()), "updated_by")
+    return answers

@@ -21,11 +21,10 @@ from assessments import access
 from assessments.access import Capability
 from assessments.answering import choice_of
 from assessments.branding import brand_for
-from assessments.results import load_answers
 from config.client_ip import client_ip
 from config.site import absolute_url
 from workshops import services
-from workshops.board import load_board, workshop_practices
+from workshops.board import current_answers, load_board, workshop_practices
 from workshops.forms import DecisionForm, JoinForm, PlacesForm, VoteForm, WorkshopForm, decision_initial
 from workshops.models import Ballot, Decision, Participant, Workshop
 
@@ -72,7 +71,7 @@ def _board_context(workshop: Workshop, *, with_forms: bool, bound: DecisionForm 
     level_names = workshop.assessment.playbook.level_names
     forms = {}
     if with_forms:
-        answers = load_answers(workshop.assessment)
+        answers = current_answers(workshop.assessment)
         for row in rows:
             pk = row.practice.pk
             forms[pk] = (
