@@ -75,6 +75,12 @@ class AnswerSerializer(serializers.ModelSerializer):
     challenge = serializers.CharField(source="practice.challenge.slug", read_only=True)
     level = serializers.IntegerField(source="option.level", allow_null=True, read_only=True)
     updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    inherited_from = serializers.SerializerMethodField(
+        help_text="The shared answer set this answer is inherited from (read-only here), or null"
+    )
+    differs_from = serializers.SerializerMethodField(
+        help_text="The shared answer set the team departs from on this practice, or null"
+    )
 
     class Meta:
         model = Answer
@@ -89,8 +95,17 @@ class AnswerSerializer(serializers.ModelSerializer):
             "to_confirm",
             "updated_at",
             "updated_by",
+            "inherited_from",
+            "differs_from",
+            "differs_reason",
         ]
         read_only_fields = fields
+
+    def get_inherited_from(self, answer: Answer) -> str | None:
+        return answer.shared_source if answer.is_inherited else None
+
+    def get_differs_from(self, answer: Answer) -> str | None:
+        return answer.shared_source if answer.team_differs else None
 
 
 class AnswerWriteSerializer(serializers.Serializer):

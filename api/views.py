@@ -177,7 +177,7 @@ class AnswerDetail(APIView):
     )
     def put(self, request, pk: int, practice: str):
         """Answer one practice. Send the `revision` you read: if someone changed the answer since, nothing is
-        written and the reply is 409 with the current answer."""
+        written and the reply is 409 with the current answer; so is a write to an answer inherited from a shared set."""
         assessment, _ = access.get_assessment(request.user, pk, Capability.ANSWER)
         target = next((p for p in scoped_practices(assessment) if p.slug == practice), None)
         if target is None:
@@ -201,6 +201,12 @@ class AnswerDetail(APIView):
         except services.AssessmentLocked:
             return error_response("submitted", "The assessment is submitted: reopen it to change answers.", 409)
         body = s.AnswerSerializer(saved.answer).data if saved.answer else None
+        if saved.outcome == services.SaveOutcome.INHERITED:
+            message = (
+                f"This answer is inherited from the shared set “{saved.answer.shared_source}”: "
+                "the team says it differs on the questionnaire before answering it itself."
+            )
+            return Response({"error": {"code": "inherited", "message": message, "details": {}}, "current": body}, 409)
         if saved.outcome == services.SaveOutcome.CONFLICT:
             return Response(
                 {

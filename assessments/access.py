@@ -22,6 +22,7 @@ from assessments.models import (
     OrganisationMembership,
     OrganisationRole,
     Role,
+    SharedAnswerSet,
     ShareLink,
     Team,
 )
@@ -282,6 +283,68 @@ def get_organisation(
         )
         raise PermissionDenied(f"{organisation_access.role_label}s may not {capability} here")
     return organisation, organisation_access
+
+
+# A person's strongest role in an organisation, for what spans its teams (shared answer sets): the first held wins.
+_STRONGEST_FIRST = (CONSULTANT, ORGANISATION_ADMIN, Role.LEAD, Role.MEMBER, Role.VIEWER, ORGANISATION_VIEWER)
+
+
+@dataclass(frozen=True)
+class SharedSetAccess:
+    """Access to an organisation's shared answer sets: read by anyone who may read notes in one of its teams;
+    created by those who run a team (leads, consultants, organisation admins); changed by a set's maintainer and by
+    the organisation's consultants and admins."""
+
+    role: TeamAccess
+    maintains: bool = False
+
+    @property
+    def may_create(self) -> bool:
+        return self.role.can_manage
+
+    @property
+    def may_maintain(self) -> bool:
+        return self.maintains or self.role.role in (CONSULTANT, ORGANISATION_ADMIN)
+
+
+def role_in_organisation(user: AbstractBaseUser, organisation: Organisation) -> TeamAccess | None:
+    """The strongest role the user holds in the organisation (on a live team of it, or across it), or None."""
+    held = set(
+        Membership.objects.filter(user=user, team__organisation=organisation, team__archived_at__isnull=True)
+        .order_by()
+        .values_list("role", flat=True)
+    )
+    across = organisations_for(user).filter(pk=organisation.pk).first()
+    if across is not None:
+        held.add(role_on_team(None, across.is_consultant, across.organisation_role))
+    role = next((role for role in _STRONGEST_FIRST if role in held), None)
+    return TeamAccess(role=role, organisation_shares_notes=organisation.viewers_see_notes) if role else None
+
+
+def shared_set_access(user: AbstractBaseUser, organisation: Organisation) -> SharedSetAccess:
+    """Access to the organisation's sets in general (listing, creating): 404 outside it, 403 without notes."""
+    role = role_in_organisation(user, organisation) if user.is_authenticated else None
+    if role is None:
+        raise _not_found(user, f"shared answer sets of organisation {organisation.pk}")
+    require(user, role, Capability.NOTES, f"shared answer sets of organisation {organisation.pk}")
+    return SharedSetAccess(role)
+
+
+def get_answer_set(
+    user: AbstractBaseUser, set_id: int, *, maintain: bool = False
+) -> tuple[SharedAnswerSet, SharedSetAccess]:
+    """A shared answer set the user may read (404 outside its organisation), and may change if `maintain` (403)."""
+    answer_set = (
+        SharedAnswerSet.objects.select_related("organisation", "playbook", "maintainer").filter(pk=set_id).first()
+    )
+    if answer_set is None:
+        raise _not_found(user, f"shared answer set {set_id}")
+    general = shared_set_access(user, answer_set.organisation)
+    set_access = SharedSetAccess(general.role, maintains=answer_set.maintainer_id == user.pk)
+    if maintain and not set_access.may_maintain:
+        logger.warning("denied: user %s (%s) may not maintain shared set %s", user.pk, general.role.role, set_id)
+        raise PermissionDenied("Only its maintainer, the organisation's consultants and its admins change this set")
+    return answer_set, set_access
 
 
 class SharedResultsBeingRevised(Exception):

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from api import services as api_services
 from api.models import TokenScope
-from assessments import evidence, membership, services, sharing, tracking
+from assessments import evidence, membership, services, shared_answers, sharing, tracking
 from assessments.models import (
     Action,
     ActionStatus,
@@ -35,7 +35,7 @@ from assessments.models import (
     Submission,
     Team,
 )
-from assessments.results import build_results, scoped_practices
+from assessments.results import build_results, load_answers, scoped_practices
 from identity.services import activate_totp
 from identity.totp import DEMO_TOTP_SECRET
 from integrations import credentials
@@ -140,6 +140,7 @@ def load_demo() -> bool:
     # An evidence file on the draft's first card, so the questionnaire shows one from the first visit.
     runbook = ContentFile(DEMO_RUNBOOK, name="rollback-runbook.md")
     evidence.attach_evidence(assessment=draft, practice=scoped_practices(draft)[0], user=lead, upload=runbook)
+    _share_platform_answers(organisation, draft, lead=lead, maintainer=consultant)
     services.create_assessment(
         team=pricing, user=_user("other-lead"), title="Pricing baseline", subject="Dynamic pricing engine"
     )
@@ -273,6 +274,41 @@ def _submitted(team, lead, playbook, title: str, answers, *, days_ago: int, reop
     )
     assessment.refresh_from_db()
     return assessment
+
+
+def _share_platform_answers(organisation: Organisation, draft: Assessment, *, lead, maintainer) -> None:
+    """The platform team's shared answers, inherited by the draft: inherited cards, one the team departs from, and a
+    change to the set that the draft's overview lists."""
+    answered = load_answers(draft)
+    unanswered = [p for p in scoped_practices(draft) if p.challenge.is_module and p.pk not in answered][:3]
+    platform = shared_answers.create_answer_set(
+        organisation=organisation,
+        user=maintainer,
+        name="ML platform",
+        description="The shared pipeline templates, model registry and monitoring stack every team deploys with.",
+    )
+    notes = "Provided by the platform's standard pipeline template; see the platform handbook."
+    level_3 = [services.AnswerInput(p, p.options.get(level=3), notes=notes) for p in unanswered]
+    shared_answers.save_shared_answers(answer_set=platform, user=maintainer, answers=level_3)
+    shared_answers.inherit_answer_set(assessment=draft, answer_set=platform, user=lead)
+    departs = unanswered[-1]
+    shared_answers.differ_from_shared(
+        assessment=draft,
+        user=lead,
+        practice=departs,
+        reason="Fraud scoring runs its own pipeline outside the template.",
+    )
+    services.save_answers(
+        assessment=draft, user=lead, answers=[services.AnswerInput(departs, departs.options.get(level=1))]
+    )
+    changed = unanswered[0]
+    shared_answers.save_shared_answers(
+        answer_set=platform,
+        user=maintainer,
+        answers=[
+            services.AnswerInput(changed, changed.options.get(level=4), notes=notes + " Now checked on every run.")
+        ],
+    )
 
 
 def _track_first_actions(assessment: Assessment, lead, *, owner) -> None:

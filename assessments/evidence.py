@@ -30,9 +30,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
-from assessments.models import Assessment, EvidenceFile
+from assessments.models import Answer, Assessment, EvidenceFile, SharedAnswerSet
 from audit.models import EventKind
 from audit.services import record
 from playbook.models import Practice
@@ -142,7 +142,7 @@ def evidence_storage() -> Storage:
     return storages["evidence"]
 
 
-def _checked_upload(assessment: Assessment, upload: File) -> tuple[str, EvidenceType]:
+def _checked_upload(upload: File, owner_files: QuerySet, owner: str = "assessment") -> tuple[str, EvidenceType]:
     name = clean_name(upload.name or "")
     if isinstance(name, Refused):
         raise EvidenceRefused(upload.name or "", name.reason)
@@ -155,11 +155,10 @@ def _checked_upload(assessment: Assessment, upload: File) -> tuple[str, Evidence
     detected = detect_type(upload.read(SNIFF_BYTES), name)
     if isinstance(detected, Refused):
         raise EvidenceRefused(name, f"{detected.reason}. Accepted: {allowed_types_text()}")
-    stored = EvidenceFile.objects.filter(assessment=assessment).aggregate(total=Sum("size"))["total"] or 0
+    stored = owner_files.aggregate(total=Sum("size"))["total"] or 0
     if stored + upload.size > settings.EVIDENCE_MAX_ASSESSMENT_MB * MB:
         raise EvidenceRefused(
-            name,
-            f"the assessment's files would pass {settings.EVIDENCE_MAX_ASSESSMENT_MB} MB, the limit per assessment",
+            name, f"the {owner}'s files would pass {settings.EVIDENCE_MAX_ASSESSMENT_MB} MB, the limit per {owner}"
         )
     return name, detected
 
@@ -186,19 +185,33 @@ def attach_evidence(
     locked = Assessment.objects.select_for_update().only("status").get(pk=assessment.pk)
     if locked.is_submitted:
         raise EvidenceLocked()
-    name, detected = _checked_upload(assessment, upload)
+    checked = _checked_upload(upload, EvidenceFile.objects.filter(assessment=assessment))
+    return _store(upload, checked, f"assessment-{assessment.pk}", practice, user, assessment=assessment)
+
+
+@transaction.atomic
+def attach_shared_evidence(
+    *, answer_set: SharedAnswerSet, practice: Practice, user: AbstractBaseUser, upload: File
+) -> EvidenceFile:
+    """Store `upload` as evidence for a shared set's answer to `practice`: teams inheriting that answer see it on
+    their card, in their exports and in their report. The same rules and errors as attach_evidence."""
+    SharedAnswerSet.objects.select_for_update().filter(pk=answer_set.pk).exists()  # one upload per set at a time
+    checked = _checked_upload(upload, EvidenceFile.objects.filter(answer_set=answer_set), owner="set")
+    return _store(upload, checked, f"shared-set-{answer_set.pk}", practice, user, answer_set=answer_set)
+
+
+def _store(upload: File, checked: tuple[str, EvidenceType], folder: str, practice, user, **owner) -> EvidenceFile:
+    name, detected = checked
     sha256 = _sha256(upload)
     # Nothing the uploader chose reaches the storage path.
-    stored_name = f"assessment-{assessment.pk}/{secrets.token_hex(16)}"
     try:
-        saved_as = evidence_storage().save(stored_name, upload)
+        saved_as = evidence_storage().save(f"{folder}/{secrets.token_hex(16)}", upload)
     except STORAGE_ERRORS as error:
-        logger.warning("evidence storage failed saving for assessment %s: %s", assessment.pk, type(error).__name__)
+        logger.warning("evidence storage failed saving for %s: %s", folder, type(error).__name__)
         raise StorageUnavailable() from error
     try:
         with transaction.atomic():
             return EvidenceFile.objects.create(
-                assessment=assessment,
                 practice=practice,
                 name=name,
                 stored_name=saved_as,
@@ -206,6 +219,7 @@ def attach_evidence(
                 sha256=sha256,
                 content_type=detected.content_type,
                 uploaded_by=user,
+                **owner,
             )
     except Exception:
         _remove_quietly(saved_as)
@@ -228,16 +242,37 @@ def delete_evidence(*, evidence: EvidenceFile, user: AbstractBaseUser) -> None:
         actor=user,
         team=evidence.assessment.team,
     )
+    _delete_stored(evidence)
+
+
+@transaction.atomic
+def delete_shared_evidence(*, evidence: EvidenceFile, user: AbstractBaseUser) -> None:
+    """Remove a file from a shared answer and from storage, recorded in the organisation's security event log."""
+    answer_set = evidence.answer_set
+    EvidenceFile.objects.filter(pk=evidence.pk).delete()
+    record(
+        EventKind.EVIDENCE_DELETED,
+        f"{user.get_username()} deleted the evidence file “{evidence.name}” ({evidence.size} bytes, sha256 "
+        f"{evidence.sha256[:12]}…) from {evidence.practice.slug} of the shared answers “{answer_set.name}”",
+        actor=user,
+        organisation_id=answer_set.organisation_id,
+    )
+    _delete_stored(evidence)
+
+
+def _delete_stored(evidence: EvidenceFile) -> None:
     try:
         evidence_storage().delete(evidence.stored_name)
     except STORAGE_ERRORS as error:
         raise StorageUnavailable() from error
 
 
-def erase_evidence(assessment: Assessment) -> None:
-    """Remove every stored file of an assessment being purged (its rows go with it)."""
-    for stored_name in EvidenceFile.objects.filter(assessment=assessment).values_list("stored_name", flat=True):
+def erase_evidence(owner: Assessment | SharedAnswerSet) -> None:
+    """Remove every stored file of an assessment being purged or a set being deleted, and their rows."""
+    files = EvidenceFile.objects.filter(**{"assessment" if isinstance(owner, Assessment) else "answer_set": owner})
+    for stored_name in files.values_list("stored_name", flat=True):
         evidence_storage().delete(stored_name)
+    files.delete()
 
 
 def open_evidence(evidence: EvidenceFile) -> File:
@@ -247,11 +282,28 @@ def open_evidence(evidence: EvidenceFile) -> File:
         raise StorageUnavailable() from error
 
 
+def files_of(assessment: Assessment) -> QuerySet[EvidenceFile]:
+    """The files of the assessment's answers: its own, and a shared set's where the answer is inherited from it."""
+    inherited = Answer.objects.filter(
+        assessment=assessment,
+        practice=OuterRef("practice"),
+        shared_answer__answer_set=OuterRef("answer_set"),
+        differs_reason="",
+    )
+    return EvidenceFile.objects.alias(inherited=Exists(inherited)).filter(
+        Q(assessment=assessment) | Q(answer_set__isnull=False, inherited=True)
+    )
+
+
 def files_by_practice(assessment: Assessment, practice_ids=None) -> dict[int, list[EvidenceFile]]:
-    """The assessment's files per practice id, oldest first, in one query."""
-    files = EvidenceFile.objects.filter(assessment=assessment)
+    """The files of the assessment's answers (files_of) per practice id, oldest first, in one query."""
+    files = files_of(assessment)
     if practice_ids is not None:
         files = files.filter(practice_id__in=practice_ids)
+    return files_by_owner(files)
+
+
+def files_by_owner(files: QuerySet[EvidenceFile]) -> dict[int, list[EvidenceFile]]:
     grouped = defaultdict(list)
     for evidence in files:
         grouped[evidence.practice_id].append(evidence)

@@ -23,9 +23,11 @@ def _card_url(assessment: Assessment, challenge_slug: str, practice_slug: str) -
     return f"{reverse('assessments:questionnaire', args=[assessment.pk, challenge_slug])}#practice-{practice_slug}"
 
 
-def _evidence_or_404(assessment: Assessment, file_id: int) -> EvidenceFile:
-    # Scoped to an assessment already fetched through access: another team's file id is simply not found.
-    found = EvidenceFile.objects.filter(assessment=assessment, pk=file_id).select_related("practice__challenge")
+def _evidence_or_404(assessment: Assessment, file_id: int, *, own: bool = False) -> EvidenceFile:
+    # Scoped to an assessment already fetched through access: another team's file id is simply not found. Files of
+    # a shared set the assessment inherits are read here like its own, but only changed on the set's page.
+    files = EvidenceFile.objects.filter(assessment=assessment) if own else evidence.files_of(assessment)
+    found = files.filter(pk=file_id).select_related("practice__challenge")
     if (evidence_file := found.first()) is None:
         raise Http404("No such evidence file")
     return evidence_file
@@ -57,7 +59,7 @@ def upload(request: HttpRequest, pk: int, challenge_slug: str, practice_slug: st
 @require_POST
 def delete(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk, Capability.ANSWER)
-    evidence_file = _evidence_or_404(assessment, file_id)
+    evidence_file = _evidence_or_404(assessment, file_id, own=True)
     try:
         evidence.delete_evidence(evidence=evidence_file, user=request.user)
     except evidence.EvidenceLocked:

@@ -18,7 +18,7 @@ from datetime import datetime
 from assessments.planning import PlanItem
 from assessments.results import AssessmentResults, ChallengeResult, PracticeRow, rules_for
 
-EXPORT_SCHEMA_VERSION = "2.0"
+EXPORT_SCHEMA_VERSION = "2.1"
 SCHEMA = f"mlops-maturity-assessment/{EXPORT_SCHEMA_VERSION}"
 EXPORT_DECIMALS = 2
 
@@ -50,6 +50,8 @@ CSV_COLUMNS = (
     "module",
     "challenge_shown_score",
     "needs_review",
+    "inherited_from",
+    "differs_from",
 )
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection").
@@ -163,6 +165,10 @@ def _answer_json(results: AssessmentResults, row: PracticeRow) -> dict | None:
         "needs_review": row.practice.slug in results.score.to_review,
         "to_confirm": row.answer.to_confirm,
         "suggested_level": row.answer.suggested_option.level if row.answer.suggested_option else None,
+        "inherited_from": row.answer.shared_source if row.answer.is_inherited else None,
+        "differs_from": row.answer.shared_source if row.answer.team_differs else None,
+        "differs_reason": row.answer.differs_reason,
+        "shared_as_of": _iso(row.answer.shared_at),
     }
 
 
@@ -222,6 +228,8 @@ def export_csv(results: AssessmentResults, *, site_url: str) -> str:
                     _bool(item.challenge.is_module),
                     _blank(_round(item.score.shown_score)),
                     _bool(row.practice.slug in item.score.to_review),
+                    spreadsheet_safe(row.answer.shared_source if row.answer and row.answer.is_inherited else ""),
+                    spreadsheet_safe(row.answer.shared_source if row.answer and row.answer.team_differs else ""),
                 ]
             )
     return buffer.getvalue()

@@ -134,12 +134,22 @@ class PracticeAnswerForm(PracticeForm):
             "to_confirm": answer.to_confirm,
             "carried_from": answer.carried_from if answer.to_confirm else None,
             "not_applicable_reason_label": answer.get_not_applicable_reason_display(),
+            "shared": answer if answer.shared_source else None,  # inherited, or the team differs from a shared set
         }
 
     @property
     def carried_from(self) -> dict | None:
         """The earlier answers a suggestion was carried from, with their wording, for the card to show."""
         return self.initial.get("carried_from")
+
+    @property
+    def shared(self) -> Answer | None:
+        """The stored answer, when it is inherited from a shared set or departs from one."""
+        return self.initial.get("shared")
+
+    @property
+    def is_inherited(self) -> bool:
+        return bool(self.shared and self.shared.is_inherited)
 
     @property
     def not_applicable_needs_review(self) -> bool:

@@ -207,15 +207,34 @@ def not_applicable_accepted(reason: str, practice: Practice) -> bool:
     return not practice.is_critical or reason == NotApplicableReason.PLAYBOOK_RULE
 
 
-class Answer(models.Model):
-    """A team's answer to one practice: a scored option, or 'not applicable' with a reason."""
+class AnswerValues(models.Model):
+    """What an answer to a practice says: a scored option, or 'not applicable' with a reason, and notes. A team's
+    answer and a shared answer set's answer both say it."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     option = models.ForeignKey(AnswerOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     not_applicable_reason = models.CharField(max_length=20, choices=NotApplicableReason.choices, blank=True)
     not_applicable_detail = models.CharField(max_length=200, blank=True)
     notes = models.TextField(max_length=NOTES_MAX_LENGTH, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(option__isnull=True) | models.Q(not_applicable_reason=""),
+                name="%(class)s_is_level_or_not_applicable",
+            ),
+        ]
+
+    @property
+    def is_not_applicable(self) -> bool:
+        return bool(self.not_applicable_reason)
+
+
+class Answer(AnswerValues):
+    """A team's answer to one practice."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     # Carried from an assessment on an older playbook version whose wording for this practice changed: shown as a
     # suggestion with the old wording, and not counted until someone on the team confirms or changes it.
     to_confirm = models.BooleanField(default=False)
@@ -225,6 +244,18 @@ class Answer(models.Model):
     carried_from = models.JSONField(
         null=True, blank=True, help_text="The earlier answer or answers this one was carried from, with their wording"
     )
+    # Inherited from a shared answer set: the shared answer it copies (or, when the team differs, the one it departs
+    # from), the set's name and the time of the shared answer copied, kept as text so a submitted assessment still
+    # says where its answer came from after the set changes or goes. See assessments.shared_answers.
+    shared_answer = models.ForeignKey(
+        "SharedAnswer", on_delete=models.SET_NULL, null=True, blank=True, related_name="inherited_by"
+    )
+    shared_source = models.CharField(max_length=100, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    shared_revision = models.PositiveIntegerField(null=True, blank=True)
+    differs_reason = models.TextField(
+        max_length=NOTES_MAX_LENGTH, blank=True, help_text="Why the team answers this differently from the shared set"
+    )
     revision = models.PositiveIntegerField(default=1, help_text="Raised on every change, to detect conflicting edits")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -232,18 +263,20 @@ class Answer(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["assessment", "practice"], name="one_answer_per_practice"),
-            models.CheckConstraint(
-                condition=models.Q(option__isnull=True) | models.Q(not_applicable_reason=""),
-                name="answer_is_level_or_not_applicable",
-            ),
+            *AnswerValues.Meta.constraints,
         ]
 
     def __str__(self) -> str:
         return f"{self.assessment}: {self.practice.slug}"
 
     @property
-    def is_not_applicable(self) -> bool:
-        return bool(self.not_applicable_reason)
+    def is_inherited(self) -> bool:
+        """The shared set's answer, read-only here until the team says it differs."""
+        return bool(self.shared_source) and not self.differs_reason
+
+    @property
+    def team_differs(self) -> bool:
+        return bool(self.differs_reason)
 
     @property
     def needs_review(self) -> bool:
@@ -480,7 +513,14 @@ class EvidenceFile(models.Model):
     only when it is purged (assessments.services.erase_assessment), which removes the stored content too.
     """
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence_files")
+    # Attached to a team's answer (assessment) or to a shared answer (answer_set); exactly one of the two.
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence_files"
+    )
+    # PROTECT: deleting a set goes through shared_answers.delete_answer_set, which removes the stored content first.
+    answer_set = models.ForeignKey(
+        "SharedAnswerSet", on_delete=models.PROTECT, null=True, blank=True, related_name="evidence_files"
+    )
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
     stored_name = models.CharField(max_length=100, unique=True)
@@ -493,6 +533,102 @@ class EvidenceFile(models.Model):
     class Meta:
         ordering = ["uploaded_at", "pk"]
         indexes = [models.Index(fields=["assessment", "practice"], name="evidence_assessment_practice")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(assessment__isnull=True) ^ models.Q(answer_set__isnull=True),
+                name="evidence_of_an_answer_or_a_shared_answer",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.assessment}: {self.practice.slug})"
+        return f"{self.name} ({self.assessment or self.answer_set}: {self.practice.slug})"
+
+
+class SharedAnswerSet(models.Model):
+    """Answers a central platform gives once for every team that builds on it (the secrets manager, the gateway,
+    the CI templates): teams' assessments inherit them instead of answering the same fact twenty times."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="shared_answer_sets")
+    playbook = models.ForeignKey(PlaybookVersion, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=100, help_text="For example “ML platform”")
+    description = models.CharField(max_length=300, blank=True)
+    maintainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text="Keeps the shared answers true",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    inheriting = models.ManyToManyField(Assessment, through="Inheritance", related_name="shared_answer_sets")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unique_shared_set_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:shared_answer_set", args=[self.pk])
+
+
+class SharedAnswer(AnswerValues):
+    """The shared set's answer to one practice."""
+
+    answer_set = models.ForeignKey(SharedAnswerSet, on_delete=models.CASCADE, related_name="answers")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    revision = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    # Shaped like a team's Answer, so the questionnaire's cards edit it: a shared answer is never a carried
+    # suggestion, and is nobody else's.
+    to_confirm, suggested_option, carried_from, shared_source = False, None, None, ""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer_set", "practice"], name="one_shared_answer_per_practice"),
+            *AnswerValues.Meta.constraints,
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer_set}: {self.practice.slug}"
+
+
+class Inheritance(models.Model):
+    """An assessment inheriting a shared set; where two sets answer one practice, the one inherited first gives it."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="inheritances")
+    answer_set = models.ForeignKey(SharedAnswerSet, on_delete=models.CASCADE, related_name="inheritances")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "answer_set"], name="inherit_a_set_once")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} inherits {self.answer_set}"
+
+
+class SharedAnswerNotice(models.Model):
+    """A change to a shared answer, as an open assessment inheriting it received it: taken on (`applied`), or not
+    where the team differs. Shown on the assessment's overview until someone on the team dismisses it."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="shared_answer_notices")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=100)
+    before = models.JSONField(null=True, help_text="The inherited answer before the change; null if there was none")
+    after = models.JSONField(null=True, help_text="The shared answer now; null if the set no longer answers it")
+    applied = models.BooleanField(help_text="False where the team differs and kept its own answer")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} changed {self.practice.slug} for {self.assessment}"

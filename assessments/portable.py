@@ -186,6 +186,10 @@ def document_for(
                 "to_confirm": a.to_confirm,
                 "suggested_level": a.suggested_option.level if a.suggested_option else None,
                 "carried_from": a.carried_from,
+                # Where a shared answer set gave the answer; an import makes it the importing team's own.
+                "inherited_from": a.shared_source if a.is_inherited else None,
+                "differs_from": a.shared_source if a.team_differs else None,
+                "differs_reason": a.differs_reason,
                 "answered_by": a.updated_by.get_username() if a.updated_by else None,
                 "updated_at": _iso(a.updated_at),
             }

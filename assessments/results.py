@@ -147,7 +147,9 @@ def scoped_practices(assessment: Assessment) -> list[Practice]:
 
 def load_answers(assessment: Assessment, practice_ids: Sequence[int] | None = None) -> dict[int, Answer]:
     """The stored answers by practice id: all of them, or those of `practice_ids`."""
-    answers = Answer.objects.filter(assessment=assessment).select_related("option", "suggested_option")
+    answers = Answer.objects.filter(assessment=assessment).select_related(
+        "option", "suggested_option", "shared_answer__option"
+    )
     if practice_ids is not None:
         answers = answers.filter(practice_id__in=practice_ids)
     return {a.practice_id: a for a in answers}

@@ -10,7 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from assessments import evidence
+from assessments import evidence, shared_answers
+from assessments.answer_inputs import AnswerInput, AssessmentLocked, answer_snapshot
 from assessments.carrying import EarlierAnswer, NextPractice, carry_answers
 from assessments.models import (
     Answer,
@@ -24,13 +25,9 @@ from assessments.results import answered_count, load_answers, scoped_practices, 
 from audit.models import EventKind
 from audit.services import record
 from playbook.content_model import Origin
-from playbook.models import AnswerOption, PlaybookVersion, Practice
+from playbook.models import PlaybookVersion, Practice
 from playbook.published import load_practices
 from webhooks import events as webhook_events
-
-
-class AssessmentLocked(Exception):
-    """Answers of a submitted assessment cannot change until a lead reopens it."""
 
 
 class IncompleteAssessment(Exception):
@@ -42,29 +39,12 @@ class IncompleteAssessment(Exception):
 
 
 @dataclass(frozen=True)
-class AnswerInput:
-    practice: Practice
-    option: AnswerOption | None
-    not_applicable_reason: str = ""
-    not_applicable_detail: str = ""
-    notes: str = ""
-    # The revision the person saw when they chose this answer; None skips the conflict check.
-    seen_revision: int | None = None
-
-    def values(self) -> dict:
-        return {
-            "option": self.option,
-            "not_applicable_reason": self.not_applicable_reason,
-            "not_applicable_detail": self.not_applicable_detail if self.not_applicable_reason else "",
-            "notes": self.notes,
-        }
-
-
-@dataclass(frozen=True)
 class SaveResult:
     saved: tuple[Answer, ...] = ()
     unchanged: tuple[int, ...] = ()  # practice ids
     conflicts: tuple[Answer, ...] = field(default=())  # current answers someone else changed meanwhile
+    # Inherited from a shared answer set, so not changed here: the team first says it differs (shared_answers).
+    inherited: tuple[Answer, ...] = ()
 
     def answer_for(self, practice: Practice) -> Answer | None:
         return next((a for a in (*self.saved, *self.conflicts) if a.practice_id == practice.pk), None)
@@ -73,16 +53,6 @@ class SaveResult:
         """The practice's stored answer if it was saved or clashed, and whether it clashed."""
         answer = self.answer_for(practice)
         return answer, answer is not None and answer in self.conflicts
-
-
-def answer_snapshot(answer: Answer | None) -> dict | None:
-    if answer is None:
-        return None
-    return {
-        "level": answer.option.level if answer.option else None,
-        "not_applicable_reason": answer.not_applicable_reason,
-        "notes": answer.notes,
-    }
 
 
 @transaction.atomic
@@ -192,10 +162,13 @@ def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Seq
         .select_related("option", "updated_by")
         .filter(assessment=assessment, practice__in=[i.practice for i in answers])
     }
-    saved, unchanged, conflicts, changes = [], [], [], []
+    saved, unchanged, conflicts, inherited, changes = [], [], [], [], []
     for item in answers:
         values = item.values()
         answer = existing.get(item.practice.pk)
+        if answer is not None and answer.is_inherited:
+            inherited.append(answer)
+            continue
         if answer is None:
             if item.option is None and not item.not_applicable_reason and not item.notes:
                 unchanged.append(item.practice.pk)
@@ -239,13 +212,14 @@ def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Seq
             )
         )
     AnswerChange.objects.bulk_create(changes)
-    return SaveResult(tuple(saved), tuple(unchanged), tuple(conflicts))
+    return SaveResult(tuple(saved), tuple(unchanged), tuple(conflicts), tuple(inherited))
 
 
 class SaveOutcome(StrEnum):
     SAVED = "saved"
     UNCHANGED = "unchanged"
     CONFLICT = "conflict"
+    INHERITED = "inherited"
 
 
 @dataclass(frozen=True)
@@ -266,11 +240,19 @@ def save_practice(
     Raises AssessmentLocked once the assessment is submitted.
     """
     result = save_answers(assessment=assessment, user=user, answers=[answer] if answer is not None else [])
-    stored = result.answer_for(practice)
+    stored = result.answer_for(practice) or next(iter(result.inherited), None)
     if stored is None:
         # Nothing changed (leaving a notes field still sends a save): the card redraws what is stored.
         stored = load_answers(assessment, [practice.pk]).get(practice.pk)
-    outcome = SaveOutcome.CONFLICT if result.conflicts else SaveOutcome.SAVED if result.saved else SaveOutcome.UNCHANGED
+    outcome = (
+        SaveOutcome.CONFLICT
+        if result.conflicts
+        else SaveOutcome.INHERITED
+        if result.inherited
+        else SaveOutcome.SAVED
+        if result.saved
+        else SaveOutcome.UNCHANGED
+    )
     in_challenge = [p.pk for p in load_practices(assessment.playbook, practice.challenge)]
     return PracticeSaved(outcome, stored, answered_count(assessment, in_challenge), len(in_challenge))
 
@@ -318,6 +300,7 @@ def reopen_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> None
     Submission.objects.filter(assessment=assessment, reopened_at__isnull=True).update(
         reopened_at=now, reopened_by=user, reopened_by_name=user.get_username()
     )
+    shared_answers.catch_up(assessment=assessment, user=user)
     record(
         EventKind.ASSESSMENT_REOPENED,
         f"{user.get_username()} reopened “{assessment.title}”",

@@ -8,6 +8,7 @@ from assessments import (
     organisation_views,
     portfolio_views,
     share_views,
+    shared_answer_views,
     team_views,
     transfer_views,
     views,
@@ -44,6 +45,29 @@ urlpatterns = [
         onboarding_views.remove_organisation_role,
         name="remove_organisation_role",
     ),
+    path("organisations/<slug:slug>/shared-answers/", shared_answer_views.answer_sets, name="shared_answer_sets"),
+    path("shared-answers/<int:pk>/", shared_answer_views.answer_set, name="shared_answer_set"),
+    path(
+        "shared-answers/<int:pk>/challenges/<slug:challenge_slug>/",
+        shared_answer_views.answer_set_challenge,
+        name="shared_answer_set_challenge",
+    ),
+    path("shared-answers/<int:pk>/delete/", shared_answer_views.delete_answer_set, name="delete_shared_answer_set"),
+    path(
+        "shared-answers/<int:pk>/challenges/<slug:challenge_slug>/practices/<slug:practice_slug>/evidence/",
+        shared_answer_views.upload_shared_evidence,
+        name="shared_evidence_upload",
+    ),
+    path(
+        "shared-answers/<int:pk>/evidence/<int:file_id>/",
+        shared_answer_views.download_shared_evidence,
+        name="shared_evidence_download",
+    ),
+    path(
+        "shared-answers/<int:pk>/evidence/<int:file_id>/delete/",
+        shared_answer_views.delete_shared_evidence,
+        name="shared_evidence_delete",
+    ),
     path("invitations/<str:token>/", member_views.accept_invitation, name="accept_invitation"),
     path("assessments/<int:pk>/", views.overview, name="overview"),
     path("assessments/<int:pk>/challenges/<slug:challenge_slug>/", views.questionnaire, name="questionnaire"),
@@ -59,6 +83,25 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/evidence/<int:file_id>/", evidence_views.download, name="evidence_download"),
     path("assessments/<int:pk>/evidence/<int:file_id>/delete/", evidence_views.delete, name="evidence_delete"),
+    path("assessments/<int:pk>/inherit/", shared_answer_views.inherit, name="inherit"),
+    path(
+        "assessments/<int:pk>/inherit/<int:set_id>/stop/", shared_answer_views.stop_inheriting, name="stop_inheriting"
+    ),
+    path(
+        "assessments/<int:pk>/challenges/<slug:challenge_slug>/practices/<slug:practice_slug>/differ/",
+        shared_answer_views.differ_from_shared,
+        name="differ_from_shared",
+    ),
+    path(
+        "assessments/<int:pk>/challenges/<slug:challenge_slug>/practices/<slug:practice_slug>/use-shared/",
+        shared_answer_views.use_shared_answer,
+        name="use_shared_answer",
+    ),
+    path(
+        "assessments/<int:pk>/shared-notices/dismiss/",
+        shared_answer_views.dismiss_shared_notices,
+        name="dismiss_shared_notices",
+    ),
     path("assessments/<int:pk>/submit/", views.submit, name="submit"),
     path("assessments/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("assessments/<int:pk>/delete/", views.delete, name="delete"),

@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments import access, evidence, exports, services, sharing, tracking
+from assessments import access, evidence, exports, services, shared_answers, sharing, tracking
 from assessments.access import Capability
 from assessments.forms import PracticeAnswerForm, ReportLinesForm, ShareLinkForm, TargetsForm
 from assessments.models import (
@@ -35,6 +35,7 @@ from assessments.results import (
     scoped_practices,
 )
 from assessments.results_page import results_content
+from assessments.shared_answer_forms import InheritForm
 from audit.models import EventKind
 from audit.services import note_download
 from config.site import absolute_url
@@ -53,10 +54,11 @@ def _practice_or_404(assessment: Assessment, challenge_slug: str, practice_slug:
 def _answer_forms(assessment, practices, data=None, answers=None) -> list[PracticeAnswerForm]:
     level_names = assessment.playbook.level_names
     answers = answers or {}
-    if data is None:
-        return [PracticeAnswerForm.showing(answers.get(p.pk), practice=p, level_names=level_names) for p in practices]
+    # An inherited answer is not the team's to change here: its card only shows it, even on a posted page.
     return [
-        PracticeAnswerForm(
+        PracticeAnswerForm.showing(answers.get(p.pk), practice=p, level_names=level_names)
+        if data is None or getattr(answers.get(p.pk), "is_inherited", False)
+        else PracticeAnswerForm(
             data,
             practice=p,
             level_names=level_names,
@@ -87,6 +89,8 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             "share_form": ShareLinkForm(),
             "workshops": assessment.workshops.all() if team_access.can_manage else [],
             "submissions": assessment.submissions.all(),
+            "shared": shared_answers.inheritance_panel(assessment),
+            "inherit_form": InheritForm(assessment=assessment) if team_access.can_manage else None,
         },
     )
 
@@ -105,13 +109,14 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
     if request.method == "POST":
         access.require(request.user, team_access, Capability.ANSWER, f"assessment {pk}")
         forms = _answer_forms(assessment, practices, request.POST, answers)
+        answering = [form for form in forms if form.is_bound]
         if assessment.is_submitted:
             messages.error(request, "This assessment is submitted; a team lead can reopen it to change answers.")
-        elif all(form.is_valid() for form in forms):
+        elif all(form.is_valid() for form in answering):
             result = services.save_answers(
                 assessment=assessment,
                 user=request.user,
-                answers=[form.to_answer_input() for form in forms if form.has_changed()],
+                answers=[form.to_answer_input() for form in answering if form.has_changed()],
             )
             if not result.conflicts:
                 messages.success(request, f"Saved your answers to {challenge.title}.")
@@ -119,7 +124,7 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
                 if "next" in request.POST:
                     return redirect("assessments:questionnaire", pk, later[0].slug) if later else redirect(assessment)
                 return redirect("assessments:questionnaire", pk, challenge.slug)
-            forms = [form.after_save(*result.outcome_for(form.practice)) for form in forms]
+            forms = [form.after_save(*result.outcome_for(form.practice)) if form.is_bound else form for form in forms]
             messages.warning(
                 request,
                 "Someone else changed an answer you also changed. Your other answers are saved; "
@@ -143,6 +148,7 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
             else _unbound_cards(assessment, challenge, practices, answers, editable),
             "editable": editable,
             "practices": practices,
+            "shared_slugs": [p.slug for p in practices if getattr(answers.get(p.pk), "shared_source", "")],
         },
     )
 
@@ -205,7 +211,10 @@ def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_s
     except services.AssessmentLocked:
         form.save_error = "Not saved: this assessment has been submitted. A team lead can reopen it."
     else:
-        if keep_theirs:
+        if saved is not None and saved.outcome == services.SaveOutcome.INHERITED:
+            form = form.after_save(saved.answer, conflict=False)
+            form.just_saved, form.save_error = False, "Not saved: this answer is inherited from a shared set."
+        elif keep_theirs:
             form = form.keeping_theirs(saved.answer)
         elif saved is not None:
             form = form.after_save(saved.answer, conflict=saved.outcome == services.SaveOutcome.CONFLICT)

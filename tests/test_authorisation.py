@@ -17,9 +17,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from api import services as api_services
 from api.models import TokenScope
-from assessments import evidence, membership, services, sharing, tracking
+from assessments import evidence, membership, services, shared_answers, sharing, tracking
 from assessments.access import CONSULTANT, ORGANISATION_ADMIN, ORGANISATION_VIEWER, Capability, TeamAccess
-from assessments.models import Assessment, Organisation, OrganisationMembership, OrganisationRole, Role
+from assessments.models import (
+    Assessment,
+    Organisation,
+    OrganisationMembership,
+    OrganisationRole,
+    Role,
+    SharedAnswerSet,
+)
 from assessments.report_queue import request_report
 from assessments.results import build_results
 from audit.models import SecurityEvent
@@ -192,6 +199,26 @@ ROUTES: dict[str, list[Check]] = {
     "workshops:projector": [Check("get", Capability.MANAGE, 200)],
     "workshops:move": [Check("post", Capability.MANAGE, 302)],
     "workshops:places": [Check("post", Capability.MANAGE, 302)],
+    # Shared answer sets: read by anyone who reads notes in one of the organisation's teams; created by those who
+    # run a team; changed by the set's maintainer (the world's lead), consultants and organisation admins.
+    "assessments:shared_answer_sets": [Check("get", Capability.NOTES, 200), Check("post", Capability.MANAGE, 200)],
+    "assessments:shared_answer_set": [Check("get", Capability.NOTES, 200), Check("post", Capability.MANAGE, 200)],
+    "assessments:shared_answer_set_challenge": [
+        Check("get", Capability.NOTES, 200),
+        Check("post", Capability.MANAGE, 302),
+    ],
+    "assessments:delete_shared_answer_set": [
+        Check("get", Capability.MANAGE, 200),
+        Check("post", Capability.MANAGE, 302),
+    ],
+    "assessments:shared_evidence_upload": [Check("post", Capability.MANAGE, 302)],
+    "assessments:shared_evidence_download": [Check("get", Capability.NOTES, 200)],
+    "assessments:shared_evidence_delete": [Check("post", Capability.MANAGE, 302)],
+    "assessments:inherit": [Check("post", Capability.MANAGE, 302)],
+    "assessments:stop_inheriting": [Check("post", Capability.MANAGE, 302)],
+    "assessments:differ_from_shared": [Check("post", Capability.ANSWER, 302)],
+    "assessments:use_shared_answer": [Check("post", Capability.ANSWER, 302)],
+    "assessments:dismiss_shared_notices": [Check("post", Capability.ANSWER, 302)],
     "workshops:decide": [Check("post", Capability.MANAGE, 302)],
     "workshops:close": [Check("get", Capability.MANAGE, 200), Check("post", Capability.MANAGE, 302)],
     # Joining is open to anyone with the code: team members join with their login, others give a name.
@@ -269,6 +296,18 @@ ARGS = {
     "assessments:edit_team": lambda w: [w.team.organisation.slug, w.team.pk],
     "assessments:archive_team": lambda w: [w.team.organisation.slug, w.team.pk],
     "assessments:remove_organisation_role": lambda w: [w.team.organisation.slug, w.organisation_role.pk],
+    "assessments:shared_answer_sets": lambda w: [w.team.organisation.slug],
+    "assessments:shared_answer_set": lambda w: [w.answer_set.pk],
+    "assessments:shared_answer_set_challenge": lambda w: [w.answer_set.pk, w.challenge.slug],
+    # A set of its own: deleting one removes its files from storage, which a rollback does not bring back.
+    "assessments:delete_shared_answer_set": lambda w: [w.set_to_delete.pk],
+    "assessments:stop_inheriting": lambda w: [w.assessment.pk, w.answer_set.pk],
+    "assessments:shared_evidence_upload": lambda w: [w.answer_set.pk, w.challenge.slug, w.inherited_practice.slug],
+    "assessments:shared_evidence_download": lambda w: [w.answer_set.pk, w.set_evidence.pk],
+    # Its own file, as for evidence_delete: each permitted case removes it from storage.
+    "assessments:shared_evidence_delete": lambda w: [w.answer_set.pk, w.set_evidence_to_delete.pk],
+    "assessments:differ_from_shared": lambda w: [w.assessment.pk, w.challenge.slug, w.inherited_practice.slug],
+    "assessments:use_shared_answer": lambda w: [w.assessment.pk, w.challenge.slug, w.inherited_practice.slug],
     "workshops:create": lambda w: [w.assessment.pk],
     "workshops:facilitate": lambda w: [w.workshop.pk],
     "workshops:projector": lambda w: [w.workshop.pk],
@@ -296,6 +335,9 @@ DATA = {
     ("assessments:share_create", "post"): {"label": "Board", "days": 7},
     ("assessments:evidence_upload", "post"): lambda w: {"file": SimpleUploadedFile("probe.md", b"# Probe\n")},
     ("assessments:new_organisation", "post"): {"name": "Probe organisation"},
+    ("assessments:inherit", "post"): lambda w: {"answer_set": w.answer_set.pk},
+    ("assessments:shared_evidence_upload", "post"): lambda w: {"file": SimpleUploadedFile("probe.md", b"# Probe\n")},
+    ("assessments:differ_from_shared", "post"): {"reason": "Our own gateway"},
     ("assessments:organisation_settings", "post"): {"add-team": "", "name": "Probe team", "tags": "probe"},
     ("assessments:edit_team", "post"): {"name": "Renamed probe", "tags": "a, b"},
     ("assessments:results", "post"): lambda w: {c.slug: 3 for c in w.playbook.challenges.all()},
@@ -383,15 +425,27 @@ class World:
     evidence: object
     evidence_to_delete: object
     shared_evidence: object
+    answer_set: object  # a shared answer set the assessment inherits, maintained by the lead
+    inherited_practice: object
+    set_evidence: object
+    set_evidence_to_delete: object
+    set_to_delete: object
 
 
 def _world(team, lead, playbook) -> World:
     assessment = services.create_assessment(team=team, user=lead, title="Probe")
     challenge = playbook.challenges.first()
-    practice = load_practices(playbook, challenge)[0]
+    practice, inherited_practice = load_practices(playbook, challenge)[:2]
     services.save_answers(
         assessment=assessment, user=lead, answers=[services.AnswerInput(practice, practice.options.all()[0])]
     )
+    answer_set = shared_answers.create_answer_set(organisation=team.organisation, user=lead, name="Platform")
+    shared_answers.save_shared_answers(
+        answer_set=answer_set,
+        user=lead,
+        answers=[services.AnswerInput(inherited_practice, inherited_practice.options.all()[3])],
+    )
+    shared_answers.inherit_answer_set(assessment=assessment, answer_set=answer_set, user=lead)
     plan_item = build_results(assessment).plan[0]
     share_link = _shared_assessment_link(team, lead)
     return World(
@@ -420,7 +474,17 @@ def _world(team, lead, playbook) -> World:
         evidence=_evidence(assessment, practice, lead),
         evidence_to_delete=_evidence(assessment, practice, lead),
         shared_evidence=share_link.assessment.evidence_files.get(),
+        answer_set=answer_set,
+        inherited_practice=inherited_practice,
+        set_evidence=_set_evidence(answer_set, inherited_practice, lead),
+        set_evidence_to_delete=_set_evidence(answer_set, inherited_practice, lead),
+        set_to_delete=shared_answers.create_answer_set(organisation=team.organisation, user=lead, name="Retired"),
     )
+
+
+def _set_evidence(answer_set, practice, lead):
+    upload = SimpleUploadedFile("gateway.md", b"# Gateway policy\n")
+    return evidence.attach_shared_evidence(answer_set=answer_set, practice=practice, user=lead, upload=upload)
 
 
 def _evidence(assessment, practice, lead):
@@ -521,6 +585,8 @@ def cast_and_world(django_db_setup, django_db_blocker):
             ) | {user.pk for user in users.values()}
             for assessment in Assessment.with_deleted.filter(team__organisation__in=organisations):
                 services.erase_assessment(assessment)
+            for answer_set in SharedAnswerSet.objects.filter(organisation__in=organisations):
+                evidence.erase_evidence(answer_set)
             organisations.delete()
             get_user_model().objects.filter(pk__in=people).delete()
             _forget_the_worlds_security_events(first_event)

@@ -195,8 +195,8 @@ def record_decision(*, workshop: Workshop, answer: assessment_services.AnswerInp
     if answer.not_applicable_reason and getattr(existing, "not_applicable_reason", "") == answer.not_applicable_reason:
         answer = replace(answer, not_applicable_detail=existing.not_applicable_detail)
     result = assessment_services.save_answers(assessment=workshop.assessment, user=user, answers=[answer])
-    if result.conflicts:
-        raise AnswerChangedMeanwhile(result.conflicts[0])  # rolls the decision back with the transaction
+    if result.conflicts or result.inherited:  # an inherited answer changes only once the team says it differs
+        raise AnswerChangedMeanwhile((result.conflicts or result.inherited)[0])  # rolls the decision back
     before = _choice(getattr(existing, "option", None), getattr(existing, "not_applicable_reason", ""))
     after = _choice(answer.option, answer.not_applicable_reason)
     return Recorded(decision, before if before and before != after else "")

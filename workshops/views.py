@@ -202,6 +202,13 @@ def decide(request: HttpRequest, pk: int, practice_slug: str) -> HttpResponse:
 def _against_current_answer(form: DecisionForm, answer) -> DecisionForm:
     """The facilitator's input kept, now against the answer's current revision, with what changed."""
     rebound = form.against(answer)
+    if answer.is_inherited:
+        rebound.add_error(
+            None,
+            f"This answer is inherited from the shared set “{answer.shared_source}”. Nothing was recorded: on the "
+            "questionnaire, choose “The team differs” first if the room's answer is the team's own.",
+        )
+        return rebound
     who = answer.updated_by.get_username() if answer.updated_by else "Someone"
     notes = f" Its notes are now: “{answer.notes}”." if answer.notes else ""
     rebound.add_error(

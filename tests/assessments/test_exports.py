@@ -142,6 +142,10 @@ def test_a_not_applicable_answer_is_exported_with_no_level(results, not_applicab
         "needs_review": False,
         "to_confirm": False,
         "suggested_level": None,
+        "inherited_from": None,
+        "differs_from": None,
+        "differs_reason": "",
+        "shared_as_of": None,
     }
 
 

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from assessments import membership, services, sharing, tracking
+from assessments import evidence, membership, services, shared_answers, sharing, tracking
 from assessments.models import Membership
 from integrations import services as integration_services
 from integrations.models import TrackerKind, TrackerLink
@@ -41,6 +42,7 @@ def world(team, lead, viewer, playbook, consultant):
     add_demo_webhook(team=team, lead=lead, assessment=submitted)
     draft = services.create_assessment(team=team, user=lead, title="Draft", prefill_from=submitted)
     empty = services.create_assessment(team=team, user=lead, title="Empty")
+    platform, inheriting = _shared_answers(team, lead, playbook)
     workshop = workshop_services.create_workshop(
         assessment=draft, user=lead, title="Scan room", challenge_slugs=[playbook.challenges.first().slug], hours=1
     )
@@ -62,7 +64,25 @@ def world(team, lead, viewer, playbook, consultant):
         "removable": Membership.objects.get(team=team, user=viewer).pk,
         "version": playbook.version,
         "webhook": Webhook.objects.get(team=team).pk,
+        "platform": platform.pk,
+        "inheriting": inheriting.pk,
     }
+
+
+def _shared_answers(team, lead, playbook):
+    """A shared set with a file, inherited by a draft that departs from one answer and has a change to see."""
+    first = load_practices(playbook, playbook.challenges.first())
+    platform = shared_answers.create_answer_set(organisation=team.organisation, user=lead, name="ML platform")
+    at_level = [services.AnswerInput(p, p.options.get(level=3), notes="Platform template") for p in first[:2]]
+    shared_answers.save_shared_answers(answer_set=platform, user=lead, answers=at_level)
+    upload = SimpleUploadedFile("gateway.md", b"# Gateway\n")
+    evidence.attach_shared_evidence(answer_set=platform, practice=first[0], user=lead, upload=upload)
+    inheriting = services.create_assessment(team=team, user=lead, title="Inheriting")
+    shared_answers.inherit_answer_set(assessment=inheriting, answer_set=platform, user=lead)
+    shared_answers.differ_from_shared(assessment=inheriting, user=lead, practice=first[1], reason="Own runners")
+    changed = [services.AnswerInput(first[0], first[0].options.get(level=4), notes="Checked on every run")]
+    shared_answers.save_shared_answers(answer_set=platform, user=lead, answers=changed)
+    return platform, inheriting
 
 
 def services_plan_first(assessment):
@@ -114,6 +134,12 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
         "workshop board": f"/workshops/{w['workshop'].pk}/",
         "close workshop": f"/workshops/{w['workshop'].pk}/close/",
         "projector": f"/workshops/{w['workshop'].pk}/projector/",
+        "shared answer sets": f"/organisations/{w['team'].organisation.slug}/shared-answers/",
+        "shared answer set": f"/shared-answers/{w['platform']}/",
+        "shared answers of a challenge": f"/shared-answers/{w['platform']}/challenges/{w['challenge']}/",
+        "delete a shared answer set": f"/shared-answers/{w['platform']}/delete/",
+        "overview (inheriting, a change to see)": f"/assessments/{w['inheriting']}/",
+        "questionnaire (inheriting)": f"/assessments/{w['inheriting']}/challenges/{w['challenge']}/",
         "your account": "/account/",
         "api tokens": "/account/tokens/",
         "change password": "/accounts/password/change/",

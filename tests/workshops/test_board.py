@@ -288,3 +288,20 @@ def test_the_reason_list_appears_only_on_cards_of_practices_that_may_be_not_appl
     for practice in workshop_practices(workshop):
         row = re.search(rf'<section[^>]*id="row-{practice.slug}".*?</section>', page, re.S).group(0)
         assert (field(practice, "not_applicable_reason") in row) == practice.allows_not_applicable, practice.slug
+
+
+def test_an_inherited_answer_is_not_replaced_by_the_room_and_the_board_says_why(client_for, lead, workshop, assessment):
+    from assessments import shared_answers
+
+    practice = workshop_practices(workshop)[0]
+    platform = shared_answers.create_answer_set(organisation=assessment.team.organisation, user=lead, name="Platform")
+    shared = assessment_services.AnswerInput(practice, practice.options.get(level=3))
+    shared_answers.save_shared_answers(answer_set=platform, user=lead, answers=[shared])
+    shared_answers.inherit_answer_set(assessment=assessment, answer_set=platform, user=lead)
+    client = client_for(lead)
+
+    assert "inherited from the shared answers “<bdi>Platform</bdi>”" in client.get(workshop.get_absolute_url()).text
+    response = client.post(decide_url(workshop, practice), {field(practice, "level"): "1"})
+
+    assert "Nothing was recorded" in response.text
+    assert Answer.objects.get(assessment=assessment, practice=practice).option.level == 3
