@@ -1,7 +1,5 @@
 import unicodedata
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.utils.dateformat import format as date_format
 from django.utils.timezone import localtime
@@ -78,25 +76,8 @@ class PracticeAnswerForm(PracticeForm):
             del self.fields["not_applicable_detail"]
         else:
             self.fields["not_applicable_reason"].choices = not_applicable_reasons(practice)
-        # The confirm box is shown only on a suggestion; the field stays so an autosave, which knows no stored
-        # answer, still sees the tick.
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        # Lean field templates: a questionnaire page renders dozens of these, and the stock ones dominate its cost.
-        # The text fields carry hx-preserve, so autosave never overwrites typing that is still in flight.
-        na_fields = Div(
-            Field("not_applicable_reason", template="includes/fields/select.html"),
-            Field("not_applicable_detail", template="includes/fields/text.html"),
-            css_class="na-fields",
-        )
-        self.helper.layout = Layout(
-            Field("level", template="includes/fields/radios.html"),
-            na_fields if practice.allows_not_applicable else Div(),
-            Field("confirm", template="includes/fields/checkbox.html") if self.initial.get("to_confirm") else Div(),
-            Field("notes", template="includes/fields/text.html"),
-            Field("revision", template="includes/fields/hidden.html"),
-        )
+        # The fields are drawn by includes/practice-fields.html (lean templates, in this order); the confirm box only
+        # on a suggestion, though the field stays so an autosave, which knows no stored answer, still sees the tick.
 
     @classmethod
     def showing(cls, answer: Answer | None, *, practice: Practice, level_names: list[str]) -> "PracticeAnswerForm":
