@@ -19,7 +19,7 @@ from assessments import access, services, tracking
 from assessments.access import Capability
 from assessments.answering import not_applicable_problem
 from assessments.exports import export_json
-from assessments.models import Action, Answer, Status
+from assessments.models import Action, ActionStatus, Answer, Status
 from assessments.results import build_results, scoped_practices
 from config.site import absolute_url
 from playbook.models import PlaybookVersion
@@ -244,13 +244,16 @@ class ActionList(generics.ListAPIView):
         params = self.request.query_params
         if team := params.get("team"):
             actions = actions.filter(team_id=int(team) if team.isdigit() else -1)
-        if wanted := params.get("status"):
+        if (wanted := params.get("status")) in ActionStatus.values:
             actions = actions.filter(status=wanted)
         return actions
 
     @extend_schema(
         tags=["actions"],
-        parameters=[OpenApiParameter("team", OpenApiTypes.INT), OpenApiParameter("status", OpenApiTypes.STR)],
+        parameters=[
+            OpenApiParameter("team", OpenApiTypes.INT),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=ActionStatus.values),
+        ],
         responses={200: s.ActionSerializer(many=True), **ERRORS},
     )
     def get(self, request, *args, **kwargs):
