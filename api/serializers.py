@@ -74,6 +74,10 @@ class AnswerSerializer(serializers.ModelSerializer):
     practice = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     challenge = serializers.CharField(source="practice.challenge.slug", read_only=True)
     level = serializers.IntegerField(source="option.level", allow_null=True, read_only=True)
+    # Declared so the schema says what a level's answer carries here: an empty reason.
+    not_applicable_reason = serializers.ChoiceField(
+        choices=NotApplicableReason.choices, allow_blank=True, read_only=True
+    )
     updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     inherited_from = serializers.SerializerMethodField(
         help_text="The shared answer set this answer is inherited from (read-only here), or null"

@@ -95,3 +95,24 @@ def as_stranger(operation, params: dict, headers: dict, base_url: str, session) 
 @pytest.fixture
 def settings_for_contract(settings):
     settings.API_REQUESTS_PER_MINUTE = 100_000  # generated requests are many; rate limiting has its own test
+
+
+def test_the_answers_of_a_real_assessment_keep_to_the_schema(contract, team, lead):
+    """Generated ids seldom name a real assessment, so the answers the contract must describe (levels, with an empty
+    not-applicable reason, and inherited ones) are checked against it here once for certain."""
+    from assessments import shared_answers
+    from assessments.models import Assessment
+
+    schema, headers, base_url = contract
+    assessment = Assessment.objects.get(title="Draft")
+    practice = assessment.playbook.challenges.first().practices.order_by("order").first()
+    platform = shared_answers.create_answer_set(organisation=team.organisation, user=lead, name="Platform")
+    inherited = services.AnswerInput(practice, practice.options.get(level=3))
+    shared_answers.save_shared_answers(answer_set=platform, user=lead, answers=[inherited])
+    shared_answers.inherit_answer_set(assessment=assessment, answer_set=platform, user=lead)
+    submitted = Assessment.objects.get(title="Submitted")
+    operation = schema["/api/v1/assessments/{id}/answers/"]["GET"]
+    for shown in (submitted, assessment):
+        response = requests.get(f"{base_url}/api/v1/assessments/{shown.pk}/answers/", headers=headers, timeout=10)
+        assert response.status_code == 200 and response.json()
+        operation.validate_response(response)
