@@ -191,7 +191,8 @@ def inherit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, LOCKED)
         return redirect(assessment)
     said = [
-        f"Inherited “{answer_set.name}”: {outcome.inherited} answer{pluralize(outcome.inherited)} now come from it."
+        f"Inherited “{answer_set.name}”: {outcome.inherited} answer{pluralize(outcome.inherited)} now "
+        f"come{pluralize(outcome.inherited, 's,')} from it."
     ]
     if outcome.kept_own:
         said.append(
