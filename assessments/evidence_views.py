@@ -19,7 +19,7 @@ from audit.services import note_download
 NOT_SAVED = "The file was not saved: storage unavailable. Your answer and notes are kept; try attaching it again later."
 
 
-def _card_url(assessment: Assessment, challenge_slug: str, practice_slug: str) -> str:
+def card_url(assessment: Assessment, challenge_slug: str, practice_slug: str) -> str:
     return f"{reverse('assessments:questionnaire', args=[assessment.pk, challenge_slug])}#practice-{practice_slug}"
 
 
@@ -41,7 +41,7 @@ def upload(request: HttpRequest, pk: int, challenge_slug: str, practice_slug: st
     chosen = request.FILES.get("file")
     if chosen is None:
         messages.error(request, "Choose a file to attach first.")
-        return redirect(_card_url(assessment, challenge_slug, practice_slug))
+        return redirect(card_url(assessment, challenge_slug, practice_slug))
     try:
         attached = evidence.attach_evidence(assessment=assessment, practice=practice, user=request.user, upload=chosen)
     except evidence.EvidenceRefused as refused:
@@ -52,7 +52,7 @@ def upload(request: HttpRequest, pk: int, challenge_slug: str, practice_slug: st
         messages.error(request, NOT_SAVED)
     else:
         messages.success(request, f"Attached “{attached.name}” to {practice.title}.")
-    return redirect(_card_url(assessment, challenge_slug, practice_slug))
+    return redirect(card_url(assessment, challenge_slug, practice_slug))
 
 
 @login_required
@@ -69,7 +69,7 @@ def delete(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Removed “{evidence_file.name}”.")
     practice = evidence_file.practice
-    return redirect(_card_url(assessment, practice.challenge.slug, practice.slug))
+    return redirect(card_url(assessment, practice.challenge.slug, practice.slug))
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from assessments.fields import CountedCharField
 from assessments.models import Assessment, Organisation, OrganisationRole, Role, SharedAnswerSet, person_name
+from assessments.shared_answers import inheritable_sets
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -62,10 +63,3 @@ class InheritForm(forms.Form):
     def __init__(self, *args, assessment: Assessment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["answer_set"].queryset = inheritable_sets(assessment)
-
-
-def inheritable_sets(assessment: Assessment) -> QuerySet[SharedAnswerSet]:
-    """Sets of the assessment's organisation and playbook version that it does not inherit yet."""
-    return SharedAnswerSet.objects.filter(
-        organisation_id=assessment.team.organisation_id, playbook_id=assessment.playbook_id
-    ).exclude(inheritances__assessment=assessment)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments import access, evidence, shared_answers
 from assessments.access import Capability
 from assessments.answer_inputs import AssessmentLocked
-from assessments.evidence_views import NOT_SAVED, attachment_response
+from assessments.evidence_views import NOT_SAVED, attachment_response, card_url
 from assessments.forms import PracticeAnswerForm
 from assessments.models import EvidenceFile, Organisation, SharedAnswerSet, Status
 from assessments.shared_answer_forms import InheritForm, SharedAnswerSetForm
@@ -228,7 +228,7 @@ def stop_inheriting(request: HttpRequest, pk: int, set_id: int) -> HttpResponse:
 def differ_from_shared(request: HttpRequest, pk: int, challenge_slug: str, practice_slug: str) -> HttpResponse:
     assessment, _ = access.get_assessment(request.user, pk, Capability.ANSWER)
     practice = _practice_or_404(assessment, challenge_slug, practice_slug)
-    card = f"{reverse('assessments:questionnaire', args=[pk, challenge_slug])}#practice-{practice_slug}"
+    card = card_url(assessment, challenge_slug, practice_slug)
     try:
         shared_answers.differ_from_shared(
             assessment=assessment, user=request.user, practice=practice, reason=request.POST.get("reason", "")
@@ -257,7 +257,7 @@ def use_shared_answer(request: HttpRequest, pk: int, challenge_slug: str, practi
         messages.error(request, f"{practice.title} has no shared answer to go back to.")
     else:
         messages.success(request, f"{practice.title} is inherited from “{answer.shared_source}” again.")
-    return redirect(f"{reverse('assessments:questionnaire', args=[pk, challenge_slug])}#practice-{practice_slug}")
+    return redirect(card_url(assessment, challenge_slug, practice_slug))
 
 
 @login_required

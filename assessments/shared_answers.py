@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments import evidence
@@ -393,7 +394,11 @@ def inheritance_panel(assessment: Assessment) -> InheritancePanel:
             "practice__challenge", "changed_by"
         )[:50]
     )
-    offered = SharedAnswerSet.objects.filter(
+    return InheritancePanel(inheritances, notices, inheritable_sets(assessment).exists())
+
+
+def inheritable_sets(assessment: Assessment) -> QuerySet[SharedAnswerSet]:
+    """Sets of the assessment's organisation and playbook version that it does not inherit yet."""
+    return SharedAnswerSet.objects.filter(
         organisation_id=assessment.team.organisation_id, playbook_id=assessment.playbook_id
-    ).exclude(pk__in=[i.answer_set_id for i in inheritances])
-    return InheritancePanel(inheritances, notices, offered.exists())
+    ).exclude(inheritances__assessment=assessment)
