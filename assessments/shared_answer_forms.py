@@ -5,7 +5,15 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from assessments.fields import CountedCharField
-from assessments.models import Assessment, Organisation, OrganisationRole, Role, SharedAnswerSet, person_name
+from assessments.models import (
+    NOTES_MAX_LENGTH,
+    Assessment,
+    Organisation,
+    OrganisationRole,
+    Role,
+    SharedAnswerSet,
+    person_name,
+)
 from assessments.shared_answers import inheritable_sets
 
 
@@ -63,3 +71,12 @@ class InheritForm(forms.Form):
     def __init__(self, *args, assessment: Assessment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["answer_set"].queryset = inheritable_sets(assessment)
+
+
+class DifferForm(forms.Form):
+    reason = CountedCharField(
+        label="Why does the team answer this itself?",
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the team answers this practice itself."},
+    )

@@ -16,7 +16,7 @@ from assessments.answer_inputs import AssessmentLocked
 from assessments.evidence_views import NOT_SAVED, attachment_response, card_url
 from assessments.forms import PracticeAnswerForm
 from assessments.models import EvidenceFile, Organisation, SharedAnswerSet, Status
-from assessments.shared_answer_forms import InheritForm, SharedAnswerSetForm
+from assessments.shared_answer_forms import DifferForm, InheritForm, SharedAnswerSetForm
 from assessments.views import _practice_or_404
 from audit.models import EventKind
 from audit.services import record
@@ -224,24 +224,27 @@ def stop_inheriting(request: HttpRequest, pk: int, set_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def differ_from_shared(request: HttpRequest, pk: int, challenge_slug: str, practice_slug: str) -> HttpResponse:
-    assessment, _ = access.get_assessment(request.user, pk, Capability.ANSWER)
+    """The card's "The team differs" posts here; a reason that is missing or too long comes back on this page with
+    what was typed (GET shows the same form without JavaScript's help)."""
+    assessment, team_access = access.get_assessment(request.user, pk, Capability.ANSWER)
     practice = _practice_or_404(assessment, challenge_slug, practice_slug)
-    card = card_url(assessment, challenge_slug, practice_slug)
-    try:
-        shared_answers.differ_from_shared(
-            assessment=assessment, user=request.user, practice=practice, reason=request.POST.get("reason", "")
-        )
-    except ValueError:
-        messages.error(request, f"{practice.title}: say why the team answers it itself (up to 2,000 characters).")
-    except AssessmentLocked:
-        messages.error(request, LOCKED)
-    except shared_answers.NotInherited:
-        messages.error(request, f"{practice.title} is no longer inherited; its card shows the answer as it stands.")
-    else:
-        messages.success(request, f"{practice.title} is now the team's own answer: change it on its card.")
-    return redirect(card)
+    form = DifferForm(request.POST or None)
+    if form.is_valid():
+        try:
+            shared_answers.differ_from_shared(
+                assessment=assessment, user=request.user, practice=practice, reason=form.cleaned_data["reason"]
+            )
+        except AssessmentLocked:
+            messages.error(request, LOCKED)
+        except shared_answers.NotInherited:
+            messages.error(request, f"{practice.title} is no longer inherited; its card shows the answer as it stands.")
+        else:
+            messages.success(request, f"{practice.title} is now the team's own answer: change it on its card.")
+        return redirect(card_url(assessment, challenge_slug, practice_slug))
+    context = {"assessment": assessment, "access": team_access, "practice": practice, "form": form}
+    return render(request, "assessments/shared_answer_differ.html", context)
 
 
 @login_required

@@ -216,7 +216,7 @@ ROUTES: dict[str, list[Check]] = {
     "assessments:shared_evidence_delete": [Check("post", Capability.MANAGE, 302)],
     "assessments:inherit": [Check("post", Capability.MANAGE, 302)],
     "assessments:stop_inheriting": [Check("post", Capability.MANAGE, 302)],
-    "assessments:differ_from_shared": [Check("post", Capability.ANSWER, 302)],
+    "assessments:differ_from_shared": [Check("get", Capability.ANSWER, 200), Check("post", Capability.ANSWER, 302)],
     "assessments:use_shared_answer": [Check("post", Capability.ANSWER, 302)],
     "assessments:dismiss_shared_notices": [Check("post", Capability.ANSWER, 302)],
     "workshops:decide": [Check("post", Capability.MANAGE, 302)],

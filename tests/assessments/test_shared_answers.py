@@ -216,9 +216,21 @@ def test_the_differ_page_action_without_a_reason_says_so_and_changes_nothing(
     shared_answers.inherit_answer_set(assessment=assessment, answer_set=platform, user=lead)
     url = reverse("assessments:differ_from_shared", args=[assessment.pk, challenge.slug, practices[0].slug])
 
-    page = client_for(lead).post(url, {"reason": ""}, follow=True)
+    page = client_for(lead).post(url, {"reason": ""})
 
-    assert "say why the team answers it itself" in page.content.decode()
+    assert page.status_code == 200 and "Say why the team answers this practice itself." in page.content.decode()
+    assert stored(assessment, practices[0]).is_inherited
+
+
+def test_a_reason_longer_than_allowed_comes_back_as_typed(client_for, assessment, platform, practices, challenge, lead):
+    share(platform, lead, answer(practices[0], 3))
+    shared_answers.inherit_answer_set(assessment=assessment, answer_set=platform, user=lead)
+    url = reverse("assessments:differ_from_shared", args=[assessment.pk, challenge.slug, practices[0].slug])
+    typed = "Our gateway is our own. " * 100  # 2,400 characters
+
+    page = client_for(lead).post(url, {"reason": typed}).content.decode()
+
+    assert typed.strip() in page and "at most 2000 characters" in page.replace(",", "")
     assert stored(assessment, practices[0]).is_inherited
 
 

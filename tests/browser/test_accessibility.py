@@ -66,6 +66,7 @@ def world(team, lead, viewer, playbook, consultant):
         "webhook": Webhook.objects.get(team=team).pk,
         "platform": platform.pk,
         "inheriting": inheriting.pk,
+        "inherited": load_practices(playbook, playbook.challenges.first())[0].slug,
     }
 
 
@@ -140,6 +141,8 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violations_and_fit
         "delete a shared answer set": f"/shared-answers/{w['platform']}/delete/",
         "overview (inheriting, a change to see)": f"/assessments/{w['inheriting']}/",
         "questionnaire (inheriting)": f"/assessments/{w['inheriting']}/challenges/{w['challenge']}/",
+        "the team differs": f"/assessments/{w['inheriting']}/challenges/{w['challenge']}/practices/{w['inherited']}"
+        "/differ/",
         "your account": "/account/",
         "api tokens": "/account/tokens/",
         "change password": "/accounts/password/change/",
