@@ -21,6 +21,7 @@ import logging
 import secrets
 import unicodedata
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -301,6 +302,22 @@ def files_by_practice(assessment: Assessment, practice_ids=None) -> dict[int, li
     if practice_ids is not None:
         files = files.filter(practice_id__in=practice_ids)
     return files_by_owner(files)
+
+
+def file_ids_by_practice(
+    assessment: Assessment, practice_ids: Sequence[int], answer_set_ids: Collection[int]
+) -> dict[int, list[int]]:
+    """Ids that name each practice's files (files_by_practice) without loading them or making files_of's join: the
+    assessment's own files and every file of the sets its answers copy (`answer_set_ids`).
+
+    Where a team differs from its set, or copies another practice from it, this names more files than the card
+    lists. That only changes the name more often than needed: the answer's revision follows the rest."""
+    grouped = defaultdict(list)
+    owners = Q(assessment=assessment) | Q(answer_set__in=answer_set_ids) if answer_set_ids else Q(assessment=assessment)
+    rows = EvidenceFile.objects.filter(owners, practice_id__in=practice_ids).values_list("practice_id", "pk")
+    for practice_id, file_id in rows.order_by("pk"):
+        grouped[practice_id].append(file_id)
+    return dict(grouped)
 
 
 def files_by_owner(files: QuerySet[EvidenceFile]) -> dict[int, list[EvidenceFile]]:

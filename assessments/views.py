@@ -6,20 +6,17 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments import access, evidence, exports, services, shared_answers, sharing, tracking
+from assessments import access, evidence, exports, questionnaire_page, services, shared_answers, sharing, tracking
 from assessments.access import Capability
-from assessments.forms import PracticeAnswerForm, ReportLinesForm, ShareLinkForm, TargetsForm
+from assessments.forms import ReportLinesForm, ShareLinkForm, TargetsForm
 from assessments.models import (
     SHOW_EVERYTHING,
     AnswerChange,
@@ -28,9 +25,11 @@ from assessments.models import (
     RenderedReport,
     ReportStatus,
 )
+from assessments.questionnaire_page import QuestionnairePage, answer_forms, with_evidence
 from assessments.report_queue import poll_report, request_report
 from assessments.results import (
     build_results,
+    load_answers,
     load_progress,
     scoped_practices,
 )
@@ -49,24 +48,6 @@ def _practice_or_404(assessment: Assessment, challenge_slug: str, practice_slug:
         if (practice.challenge.slug, practice.slug) == (challenge_slug, practice_slug):
             return practice
     raise Http404("No such practice in this playbook version")
-
-
-def _answer_forms(assessment, practices, data=None, answers=None) -> list[PracticeAnswerForm]:
-    level_names = assessment.playbook.level_names
-    answers = answers or {}
-    # An inherited answer is not the team's to change here: its card only shows it, even on a posted page.
-    return [
-        PracticeAnswerForm.showing(answers.get(p.pk), practice=p, level_names=level_names)
-        if data is None or getattr(answers.get(p.pk), "is_inherited", False)
-        else PracticeAnswerForm(
-            data,
-            practice=p,
-            level_names=level_names,
-            prefix=p.slug,
-            initial=PracticeAnswerForm.initial_from(answers.get(p.pk)),
-        )
-        for p in practices
-    ]
 
 
 @login_required
@@ -98,7 +79,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk, Capability.NOTES)
-    progress, answers = load_progress(assessment, challenge_slug)
+    progress, stamps = load_progress(assessment, challenge_slug)
     challenges = [item.challenge for item in progress]
     challenge = next((c for c in challenges if c.slug == challenge_slug), None)
     if challenge is None:
@@ -108,7 +89,8 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
 
     if request.method == "POST":
         access.require(request.user, team_access, Capability.ANSWER, f"assessment {pk}")
-        forms = _answer_forms(assessment, practices, request.POST, answers)
+        answers = load_answers(assessment, [p.pk for p in practices])
+        forms = answer_forms(assessment, practices, request.POST, answers)
         answering = [form for form in forms if form.is_bound]
         if assessment.is_submitted:
             messages.error(request, "This assessment is submitted; a team lead can reopen it to change answers.")
@@ -130,62 +112,17 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
                 "Someone else changed an answer you also changed. Your other answers are saved; "
                 "choose which version to keep where marked.",
             )
+    page = QuestionnairePage(assessment, challenge, progress, practices, stamps, editable)
+    content = questionnaire_page.posted_content(request, page, forms) if request.method == "POST" else None
     return render(
         request,
         "assessments/questionnaire.html",
         {
             "assessment": assessment,
-            "access": team_access,
             "challenge": challenge,
-            "progress": progress,
-            "forms": _with_evidence(forms, evidence.files_by_practice(assessment, [p.pk for p in practices]))
-            if request.method == "POST"
-            else [],
-            # Listed above the cards with a link to each, so a long page does not hide what failed.
-            "invalid_forms": [form for form in forms if form.errors] if request.method == "POST" else [],
-            "cards": []
-            if request.method == "POST"
-            else _unbound_cards(assessment, challenge, practices, answers, editable),
-            "editable": editable,
-            "practices": practices,
-            "shared_slugs": [p.slug for p in practices if getattr(answers.get(p.pk), "shared_source", "")],
+            "content": content or questionnaire_page.unbound_content(request, page),
         },
     )
-
-
-CARD_CACHE_SECONDS = 3600
-
-
-def _unbound_cards(assessment, challenge, practices, answers, editable: bool) -> list[str]:
-    """The practice cards of a freshly opened page, from the cache where possible.
-
-    An unbound card shows nothing but the stored answer and its evidence files, so the answer's revision
-    (raised by every change) and the ids of its files name its content exactly.
-    """
-    files = evidence.files_by_practice(assessment, [p.pk for p in practices])
-    keys = {
-        p.pk: f"practice-card:{assessment.pk}:{p.pk}:{getattr(answers.get(p.pk), 'revision', 0)}:{int(editable)}"
-        f":{'.'.join(str(f.pk) for f in files.get(p.pk, []))}"
-        for p in practices
-    }
-    cache = caches["fragments"]  # per process: the cards of one answer revision never change
-    cached = cache.get_many(keys.values())
-    fresh = {}
-    for practice in practices:
-        if keys[practice.pk] not in cached:
-            [form] = _with_evidence(_answer_forms(assessment, [practice], answers=answers), files)
-            context = {"assessment": assessment, "challenge": challenge, "form": form, "editable": editable}
-            fresh[keys[practice.pk]] = render_to_string("assessments/questionnaire.html#practice-card", context)
-    cache.set_many(fresh, CARD_CACHE_SECONDS)
-    return [mark_safe(cached.get(keys[p.pk]) or fresh[keys[p.pk]]) for p in practices]  # noqa: S308 - our own template
-
-
-def _with_evidence(forms: list[PracticeAnswerForm], files: dict) -> list[PracticeAnswerForm]:
-    """Gives each card's form the evidence files of its practice, which the card lists under the notes."""
-    for form in forms:
-        form.evidence_files = files.get(form.practice.pk, [])
-        form.evidence_max_file_mb = settings.EVIDENCE_MAX_FILE_MB
-    return forms
 
 
 @login_required
@@ -196,7 +133,7 @@ def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_s
     practice = _practice_or_404(assessment, challenge_slug, practice_slug)
     if not request.htmx:
         return redirect(assessment.get_absolute_url())
-    [form] = _answer_forms(assessment, [practice], request.POST)
+    [form] = answer_forms(assessment, [practice], request.POST)
     saved = None
     keep_theirs = request.POST.get("resolve") == "theirs"  # after a clash, the person chose the other answer
     try:
@@ -218,7 +155,7 @@ def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_s
             form = form.keeping_theirs(saved.answer)
         elif saved is not None:
             form = form.after_save(saved.answer, conflict=saved.outcome == services.SaveOutcome.CONFLICT)
-    _with_evidence([form], evidence.files_by_practice(assessment, [practice.pk]))
+    with_evidence([form], evidence.files_by_practice(assessment, [practice.pk]))
     # Errors are shown inside the card, so the fragment is always swapped in (status 200).
     context = {"assessment": assessment, "challenge": practice.challenge, "form": form, "saved": saved}
     return render(request, "assessments/questionnaire.html#autosaved-card", context | {"editable": True})

@@ -1,0 +1,173 @@
+"""The questionnaire page's content and practice cards, each cached per revision of what it shows.
+
+A freshly opened page (GET) shows the stored answers and nothing of the viewer but whether they may answer, so
+its content is a function of: the assessment (title, team name, subject, status, playbook version), the challenge,
+the progress counts of every challenge, whether the viewer may answer, and each card's content. A card shows one
+stored answer and its evidence files, so the answer's revision (raised by every change, including a shared set's
+change reaching it) and the ids of the files that may be listed name it exactly. The content's key names all of
+these, so no change can leave an old page in the cache: the next request computes a new key and renders afresh.
+
+Finding the keys costs two light queries (the answers' stamps, in load_progress, and the file ids); answers and
+files are loaded in full only for the cards not cached. The CSRF token is the one per-person part: the cached HTML
+holds a placeholder that each response replaces with its own token. A posted page (the no-JavaScript Save) shows
+what was typed and is never cached.
+"""
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from assessments import evidence
+from assessments.forms import PracticeAnswerForm
+from assessments.models import Assessment
+from assessments.results import AnswerStamp, ChallengeProgress, load_answers
+from playbook.models import Challenge, Practice
+
+CACHE_SECONDS = 3600
+# Stands in the cached HTML where each response's own CSRF token goes; never a valid token.
+CSRF_PLACEHOLDER = "csrf-placeholder-of-the-cached-questionnaire"
+CONTENT = "assessments/questionnaire.html#questionnaire-content"
+
+
+@dataclass(frozen=True)
+class QuestionnairePage:
+    """One challenge's page of an assessment, as the view loaded it."""
+
+    assessment: Assessment
+    challenge: Challenge
+    progress: list[ChallengeProgress]
+    practices: list[Practice]
+    stamps: dict[int, AnswerStamp]  # by practice id, for the answered practices
+    editable: bool
+
+    @property
+    def shared_slugs(self) -> list[str]:
+        """The practices answered from a shared set: each card's "the team differs" button names a form of its own."""
+        return [p.slug for p in self.practices if p.pk in self.stamps and self.stamps[p.pk].shared_source]
+
+    def context(self) -> dict:
+        return {
+            "assessment": self.assessment,
+            "challenge": self.challenge,
+            "progress": self.progress,
+            "practices": self.practices,
+            "editable": self.editable,
+            "shared_slugs": self.shared_slugs,
+        }
+
+
+def answer_forms(assessment, practices, data=None, answers=None) -> list[PracticeAnswerForm]:
+    level_names = assessment.playbook.level_names
+    answers = answers or {}
+    # An inherited answer is not the team's to change here: its card only shows it, even on a posted page.
+    return [
+        PracticeAnswerForm.showing(answers.get(p.pk), practice=p, level_names=level_names)
+        if data is None or getattr(answers.get(p.pk), "is_inherited", False)
+        else PracticeAnswerForm(
+            data,
+            practice=p,
+            level_names=level_names,
+            prefix=p.slug,
+            initial=PracticeAnswerForm.initial_from(answers.get(p.pk)),
+        )
+        for p in practices
+    ]
+
+
+def with_evidence(forms: list[PracticeAnswerForm], files: dict) -> list[PracticeAnswerForm]:
+    """Gives each card's form the evidence files of its practice, which the card lists under the notes."""
+    for form in forms:
+        form.evidence_files = files.get(form.practice.pk, [])
+        form.evidence_max_file_mb = settings.EVIDENCE_MAX_FILE_MB
+    return forms
+
+
+def _file_ids(page: QuestionnairePage) -> dict[int, list[int]]:
+    copied_sets = {stamp.answer_set_id for stamp in page.stamps.values() if stamp.answer_set_id}
+    return evidence.file_ids_by_practice(page.assessment, [p.pk for p in page.practices], copied_sets)
+
+
+def _card_keys(page: QuestionnairePage, file_ids: dict[int, list[int]]) -> dict[int, str]:
+    assessment, stamps = page.assessment, page.stamps
+    return {
+        p.pk: f"practice-card:{assessment.pk}:{p.pk}:{stamps[p.pk].revision if p.pk in stamps else 0}"
+        f":{int(page.editable)}:{'.'.join(str(file_id) for file_id in file_ids.get(p.pk, []))}"
+        for p in page.practices
+    }
+
+
+def _cards(page: QuestionnairePage, keys: dict[int, str], file_ids: dict[int, list[int]]) -> list[SafeString]:
+    """The practice cards, from the cache where possible."""
+    cache = caches["fragments"]  # per process: a key names its content, so processes need not agree
+    cached = cache.get_many(keys.values())
+    missing = [p for p in page.practices if keys[p.pk] not in cached]
+    fresh = {}
+    if missing:
+        assessment = page.assessment
+        # The stamps and file ids say which of the missing cards have an answer or files to load at all.
+        answered = [p.pk for p in missing if p.pk in page.stamps]
+        answers = load_answers(assessment, answered) if answered else {}
+        with_files = [p.pk for p in missing if p.pk in file_ids]
+        files = evidence.files_by_practice(assessment, with_files) if with_files else {}
+        forms = with_evidence(answer_forms(assessment, missing, answers=answers), files)
+        for practice, form in zip(missing, forms, strict=True):
+            context = {"assessment": assessment, "challenge": page.challenge, "form": form, "editable": page.editable}
+            fresh[keys[practice.pk]] = render_to_string("assessments/questionnaire.html#practice-card", context)
+        cache.set_many(fresh, CACHE_SECONDS)
+    return [mark_safe(cached.get(keys[p.pk]) or fresh[keys[p.pk]]) for p in page.practices]  # noqa: S308 - our own template
+
+
+def _content_key(page: QuestionnairePage, card_keys: dict[int, str]) -> str:
+    assessment = page.assessment
+    parts = [
+        assessment.pk,
+        assessment.title,
+        assessment.team.name,
+        assessment.subject,
+        assessment.status,
+        assessment.playbook.version,
+        page.challenge.slug,
+        [(item.challenge.slug, item.answered, item.total) for item in page.progress],
+        page.editable,
+        page.shared_slugs,
+        [card_keys[p.pk] for p in page.practices],
+    ]
+    return "questionnaire-content:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def unbound_content(request: HttpRequest, page: QuestionnairePage) -> SafeString:
+    """The content of a freshly opened page, from the cache where nothing it shows has changed."""
+    file_ids = _file_ids(page)
+    card_keys = _card_keys(page, file_ids)
+    cache = caches["fragments"]
+    key = _content_key(page, card_keys)
+    stored = cache.get(key)
+    if stored is None:
+        cards = _cards(page, card_keys, file_ids)
+        context = page.context() | {"cards": cards, "forms": [], "csrf_token": CSRF_PLACEHOLDER}
+        html = render_to_string(CONTENT, context)
+        # Compressed: forty cards are some seventy kilobytes, a tenth of that compressed, and the cache is bounded by
+        # its number of entries, not their size.
+        cache.set(key, zlib.compress(html.encode(), 1), CACHE_SECONDS)
+    else:
+        html = zlib.decompress(stored).decode()
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - our own template
+
+
+def posted_content(request: HttpRequest, page: QuestionnairePage, forms: list[PracticeAnswerForm]) -> SafeString:
+    """The content of a page posted without JavaScript: every card as typed, the invalid ones listed first."""
+    files = evidence.files_by_practice(page.assessment, [p.pk for p in page.practices])
+    context = page.context() | {
+        "cards": [],
+        "forms": with_evidence(forms, files),
+        # Listed above the cards with a link to each, so a long page does not hide what failed.
+        "invalid_forms": [form for form in forms if form.errors],
+    }
+    return render_to_string(CONTENT, context, request)
