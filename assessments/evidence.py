@@ -304,6 +304,15 @@ def files_by_practice(assessment: Assessment, practice_ids=None) -> dict[int, li
     return files_by_owner(files)
 
 
+def files_of_answer(assessment: Assessment, practice: Practice, answer: Answer | None) -> list[EvidenceFile]:
+    """files_of's files of one practice whose answer is at hand (an autosaved card): the assessment's own, and the
+    set's when the answer is inherited from it. With the answer known, no join is needed to tell."""
+    owners = Q(assessment=assessment)
+    if answer is not None and answer.is_inherited and answer.shared_answer_id is not None:
+        owners |= Q(answer_set__answers=answer.shared_answer_id)
+    return list(EvidenceFile.objects.filter(owners, practice=practice))
+
+
 def file_ids_by_practice(
     assessment: Assessment, practice_ids: Sequence[int], answer_set_ids: Collection[int]
 ) -> dict[int, list[int]]:

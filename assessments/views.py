@@ -155,7 +155,13 @@ def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_s
             form = form.keeping_theirs(saved.answer)
         elif saved is not None:
             form = form.after_save(saved.answer, conflict=saved.outcome == services.SaveOutcome.CONFLICT)
-    with_evidence([form], evidence.files_by_practice(assessment, [practice.pk]))
+    # Refused or invalid, the stored answer was not read: files_by_practice finds out whose files the card lists.
+    files = (
+        evidence.files_of_answer(assessment, practice, saved.answer)
+        if saved is not None
+        else evidence.files_by_practice(assessment, [practice.pk]).get(practice.pk, [])
+    )
+    with_evidence([form], {practice.pk: files})
     # Errors are shown inside the card, so the fragment is always swapped in (status 200).
     context = {"assessment": assessment, "challenge": practice.challenge, "form": form, "saved": saved}
     return render(request, "assessments/questionnaire.html#autosaved-card", context | {"editable": True})

@@ -568,3 +568,21 @@ def test_reopening_after_the_set_was_deleted_makes_its_answers_the_teams_own(tea
 
     kept = stored(assessment, practices[0])
     assert (kept.option.level, kept.is_inherited, kept.shared_source) == (3, False, "")
+
+
+def test_an_autosaved_cards_files_are_those_files_of_finds(assessment, platform, practices, lead):
+    """evidence.files_of_answer (one practice, its answer at hand) follows files_of's rule in every case."""
+    share(platform, lead, answer(practices[0], 3), answer(practices[1], 2))
+    set_files = [attach_to_set(platform, p, lead, name=f"{p.slug}.md") for p in practices[:2]]
+    own = evidence.attach_evidence(
+        assessment=assessment, practice=practices[2], user=lead, upload=SimpleUploadedFile("own.md", b"# Own\n")
+    )
+    shared_answers.inherit_answer_set(assessment=assessment, answer_set=platform, user=lead)
+    shared_answers.differ_from_shared(assessment=assessment, user=lead, practice=practices[1], reason="Own gateway")
+
+    for practice in practices[:3]:
+        expected = evidence.files_by_practice(assessment, [practice.pk]).get(practice.pk, [])
+        assert evidence.files_of_answer(assessment, practice, stored(assessment, practice)) == expected
+    assert evidence.files_of_answer(assessment, practices[0], stored(assessment, practices[0])) == [set_files[0]]
+    assert evidence.files_of_answer(assessment, practices[1], stored(assessment, practices[1])) == []
+    assert evidence.files_of_answer(assessment, practices[2], None) == [own]
