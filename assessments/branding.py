@@ -243,12 +243,12 @@ def installation_brand() -> Brand:
     return Brand(name=settings.BRAND_NAME, accent=normalise_hex(accent) if accent else "", logo=logo)
 
 
-def brand_for(organisation) -> Brand:
-    """The organisation's branding, each part it leaves empty taken from the installation's default."""
+def brand_for(organisation, logo: Logo | None) -> Brand:
+    """The organisation's branding (with its stored logo, if any), each part it leaves empty taken from the
+    installation's default."""
     default = installation_brand()
-    logo = default.logo
-    if organisation.brand_logo:
-        logo = Logo(bytes(organisation.brand_logo), organisation.brand_logo_type)
     return Brand(
-        name=organisation.brand_name or default.name, accent=organisation.brand_accent or default.accent, logo=logo
+        name=organisation.brand_name or default.name,
+        accent=organisation.brand_accent or default.accent,
+        logo=logo or default.logo,
     )

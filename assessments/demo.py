@@ -29,6 +29,7 @@ from assessments.models import (
     Membership,
     NotApplicableReason,
     Organisation,
+    OrganisationLogo,
     OrganisationMembership,
     OrganisationRole,
     Role,
@@ -88,9 +89,8 @@ def load_demo() -> bool:
         slug="acme-analytics",
         brand_name="Acme Analytics",
         brand_accent="#7a1f5c",
-        brand_logo=DEMO_LOGO,
-        brand_logo_type="image/svg+xml",
     )
+    OrganisationLogo.objects.create(organisation=organisation, content=DEMO_LOGO, content_type="image/svg+xml")
     fraud = Team.objects.create(organisation=organisation, name="Fraud Detection", slug="fraud-detection")
     pricing = Team.objects.create(organisation=organisation, name="Pricing", slug="pricing")
     lead = _user("lead")

@@ -41,9 +41,6 @@ class Organisation(models.Model):
     # Branding of what the client sees (assessments/branding.py): empty fields take the installation's default.
     brand_name = models.CharField(max_length=100, blank=True, help_text="Display name on reports and shared pages")
     brand_accent = models.CharField(max_length=7, blank=True, help_text="#rrggbb, checked for contrast")
-    # The sanitised bytes themselves: a logo is small, and the database keeps it with no file storage to run.
-    brand_logo = models.BinaryField(null=True, blank=True)
-    brand_logo_type = models.CharField(max_length=20, blank=True, help_text="image/png or image/svg+xml")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -51,6 +48,22 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganisationLogo(models.Model):
+    """An organisation's logo, sanitised (assessments/branding.py), for its reports and shared pages.
+
+    The bytes themselves: a logo is small and the database keeps it with no file storage to run. A row of its own,
+    so that the organisation, which nearly every page loads with its team, does not bring up to BRAND_LOGO_MAX_KB
+    of image along with it.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, primary_key=True, related_name="logo")
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=20, help_text="image/png or image/svg+xml")
+
+    def __str__(self) -> str:
+        return f"Logo of organisation {self.organisation_id}"
 
 
 class OrganisationRole(models.TextChoices):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments import access, branding, membership, organisations
+from assessments import access, membership, organisations
 from assessments.access import Capability
 from assessments.models import Organisation, OrganisationMembership, Role
 from assessments.organisation_forms import (
@@ -101,7 +101,7 @@ def _settings_page(request, organisation, organisation_access, *, forms=None, st
         ),
         "branding_form": forms.get("branding")
         or BrandingForm(initial={"brand_name": organisation.brand_name, "brand_accent": organisation.brand_accent}),
-        "brand": branding.brand_for(organisation),
+        "brand": organisations.organisation_brand(organisation),
         "team_form": forms.get("team") or NewTeamForm(),
         "role_form": forms.get("role") or OrganisationRoleForm(),
         "teams": teams,

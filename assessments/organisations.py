@@ -12,8 +12,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments import membership
-from assessments.branding import Logo
-from assessments.models import Invitation, Organisation, OrganisationMembership, OrganisationRole, Role, Team
+from assessments.branding import Brand, Logo, brand_for
+from assessments.models import (
+    Invitation,
+    Organisation,
+    OrganisationLogo,
+    OrganisationMembership,
+    OrganisationRole,
+    Role,
+    Team,
+)
 from audit.models import EventKind
 from audit.services import record
 
@@ -76,6 +84,12 @@ def update_organisation(
     return changes
 
 
+def organisation_brand(organisation: Organisation) -> Brand:
+    """The branding of the organisation's reports and pages: its own parts, the installation's for the rest."""
+    stored = OrganisationLogo.objects.filter(organisation=organisation).first()
+    return brand_for(organisation, Logo(bytes(stored.content), stored.content_type) if stored else None)
+
+
 @transaction.atomic
 def update_branding(
     *,
@@ -95,13 +109,14 @@ def update_branding(
         changes.append(f"set the accent colour to {brand_accent}" if brand_accent else "cleared the accent colour")
     if logo is not None:
         changes.append("uploaded a logo")
-        organisation.brand_logo, organisation.brand_logo_type = logo.content, logo.content_type
-    elif remove_logo and organisation.brand_logo:
+        OrganisationLogo.objects.update_or_create(
+            organisation=organisation, defaults={"content": logo.content, "content_type": logo.content_type}
+        )
+    elif remove_logo and OrganisationLogo.objects.filter(organisation=organisation).delete()[0]:
         changes.append("removed the logo")
-        organisation.brand_logo, organisation.brand_logo_type = None, ""
     if changes:
         organisation.brand_name, organisation.brand_accent = brand_name, brand_accent
-        organisation.save(update_fields=["brand_name", "brand_accent", "brand_logo", "brand_logo_type"])
+        organisation.save(update_fields=["brand_name", "brand_accent"])
         record(
             EventKind.ORGANISATION_CHANGED,
             f"{by.get_username()} " + "; ".join(changes),

@@ -23,10 +23,10 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessments.benchmark_data import benchmark_for
-from assessments.branding import brand_for
 from assessments.comparison import challenge_trends
 from assessments.evidence import evidence_rows
 from assessments.models import SHOW_EVERYTHING, Action, AnswerChange, Disclosure, person_name
+from assessments.organisations import organisation_brand
 from assessments.results import AssessmentResults, previous_submitted, score_many
 
 INLINE_LOGO_PREFIXES = ("data:image/png;base64,", "data:image/svg+xml;base64,")
@@ -108,7 +108,7 @@ def render_report_html(
             "actions": actions,
             "action_counts": list(Counter(action.get_status_display() for action in actions).items()),
             "benchmark": benchmark_for(assessment, results.score),
-            "brand": brand_for(assessment.team.organisation),
+            "brand": organisation_brand(assessment.team.organisation),
             "prepared_by": prepared_by,
             "prepared_for": prepared_for,
         },

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from assessments import access, sharing
 from assessments.access import Capability
-from assessments.branding import brand_for
 from assessments.evidence import evidence_rows
 from assessments.forms import ShareLinkForm
 from assessments.models import Assessment, ShareLink
+from assessments.organisations import organisation_brand
 from assessments.results import build_results
 from assessments.views import is_download, report_response, requested_report
 from config.site import absolute_url
@@ -73,7 +73,7 @@ def shared_results(request: HttpRequest, token: str) -> HttpResponse:
         "results": build_results(assessment),
         "token": token,
         "link": link,
-        "brand": brand_for(assessment.team.organisation),
+        "brand": organisation_brand(assessment.team.organisation),
     }
     context["evidence_rows"] = evidence_rows(context["results"]) if link.shows_files else []
     return render(request, "assessments/shared_results.html", context | {"hide_notes": not link.shows_notes})

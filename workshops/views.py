@@ -20,7 +20,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from assessments import access
 from assessments.access import Capability
 from assessments.answering import choice_of
-from assessments.branding import brand_for
+from assessments.organisations import organisation_brand
 from config.client_ip import client_ip
 from config.site import absolute_url
 from workshops import services
@@ -147,7 +147,7 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "workshops/projector.html#now-showing", context)
     context |= _qr(workshop, scale=8, title="Scan to join")
-    context["brand"] = brand_for(workshop.assessment.team.organisation)
+    context["brand"] = organisation_brand(workshop.assessment.team.organisation)
     return render(request, "workshops/projector.html", context)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from assessments.branding import (
     Brand,
+    Logo,
     LogoRefused,
     accent_problem,
     brand_for,
@@ -200,13 +201,15 @@ def test_an_organisation_without_branding_takes_the_installation_default(setting
     try:
 
         class Plain:
-            brand_name, brand_accent, brand_logo, brand_logo_type = "", "", None, ""
+            brand_name, brand_accent = "", ""
 
         class Branded(Plain):
             brand_name, brand_accent = "Acme", "#b02a37"
 
-        assert brand_for(Plain()) == Brand(name="Consultancy", accent="#0b5ed7")
-        assert brand_for(Branded()) == Brand(name="Acme", accent="#b02a37")
+        assert brand_for(Plain(), None) == Brand(name="Consultancy", accent="#0b5ed7")
+        assert brand_for(Branded(), None) == Brand(name="Acme", accent="#b02a37")
+        own_logo = Logo(b"<svg/>", "image/svg+xml")
+        assert brand_for(Branded(), own_logo) == Brand(name="Acme", accent="#b02a37", logo=own_logo)
     finally:
         installation_brand.cache_clear()
 

@@ -8,11 +8,13 @@ import struct
 import zlib
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessments import sharing
-from assessments.models import RenderedReport
+from assessments import access, organisations, services, sharing
+from assessments.models import OrganisationLogo, RenderedReport
 from assessments.report import _stylesheet, render_report_html
 from assessments.report_queue import request_report
 from assessments.results import build_results
@@ -60,8 +62,8 @@ def _source_stylesheet(settings, tmp_path):
 def branded(team):
     organisation = team.organisation
     organisation.brand_name, organisation.brand_accent = "Acme Analytics", ACCENT
-    organisation.brand_logo, organisation.brand_logo_type = png(300, 100), "image/png"
     organisation.save()
+    OrganisationLogo.objects.create(organisation=organisation, content=png(300, 100), content_type="image/png")
     return organisation
 
 
@@ -76,6 +78,15 @@ def save_branding(client, team, **data):
 # The settings form
 
 
+def test_loading_an_assessment_leaves_the_organisations_logo_in_its_own_table(branded, team, lead):
+    """Nearly every page loads the organisation with its team: the logo's bytes stay behind unless a page needs them."""
+    assessment = services.create_assessment(team=team, user=lead, title="Light")
+    with CaptureQueriesContext(connection) as queries:
+        access.get_assessment(lead, assessment.pk)
+    assert not any("organisationlogo" in query["sql"] for query in queries.captured_queries)
+    assert organisations.organisation_brand(branded).logo.content_type == "image/png"
+
+
 def test_an_organisation_admin_sets_the_branding_and_it_is_recorded(client_for, team, org_admin):
     response = save_branding(
         client_for(org_admin), team, brand_name="Acme Analytics", brand_accent="#B02A37", logo=upload("l.svg", LOGO_SVG)
@@ -84,8 +95,9 @@ def test_an_organisation_admin_sets_the_branding_and_it_is_recorded(client_for, 
     team.organisation.refresh_from_db()
     organisation = team.organisation
     assert (organisation.brand_name, organisation.brand_accent) == ("Acme Analytics", ACCENT)
-    assert organisation.brand_logo_type == "image/svg+xml"
-    assert b"<rect" in bytes(organisation.brand_logo) and b"alert" not in bytes(organisation.brand_logo)
+    logo = OrganisationLogo.objects.get(organisation=organisation)
+    assert logo.content_type == "image/svg+xml"
+    assert b"<rect" in bytes(logo.content) and b"alert" not in bytes(logo.content)
     event = SecurityEvent.objects.get(kind=EventKind.ORGANISATION_CHANGED, organisation_id=organisation.pk)
     assert "uploaded a logo" in event.summary and ACCENT in event.summary
 
@@ -110,7 +122,7 @@ def test_a_colour_without_contrast_is_refused_and_what_was_typed_stays(client_fo
     assert "Too light" in page and 'value="#ffd400"' in page and 'value="Acme Yellow"' in page
     assert "choose the logo file again" in page
     team.organisation.refresh_from_db()
-    assert team.organisation.brand_name == "" and team.organisation.brand_logo is None
+    assert team.organisation.brand_name == "" and not OrganisationLogo.objects.filter(organisation=team.organisation)
 
 
 def test_an_oversized_logo_is_refused(client_for, settings, team, org_admin):
@@ -129,7 +141,7 @@ def test_the_logo_can_be_removed(client_for, team, org_admin, branded):
     response = save_branding(client_for(org_admin), team, brand_name="Acme Analytics", remove_logo="on")
     assert response.status_code == 302
     branded.refresh_from_db()
-    assert branded.brand_logo is None and branded.brand_accent == ""
+    assert not OrganisationLogo.objects.filter(organisation=branded) and branded.brand_accent == ""
 
 
 # The PDF
