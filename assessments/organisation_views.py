@@ -1,29 +1,60 @@
 """An organisation's overview for its consultants."""
 
-import hashlib
-import json
-
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from assessments import access
-from assessments.models import Assessment
-from assessments.scored_cache import score_and_plan_cached
+from assessments.models import Assessment, Status, Team
+from assessments.scored_cache import answers_fingerprint, content_key, score_and_plan_cached
+
+HEATMAP_CACHE_SECONDS = 3600
 
 
 @login_required
 def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
-    """A consultant's heatmap: each team's latest submitted levels by challenge."""
+    """A consultant's heatmap: each team's latest submitted levels by challenge.
+
+    Two hundred teams' cells take far longer to score and render than to name, so the table is cached per process
+    under a key naming everything it shows: each team's name and latest submission (its playbook version, modules and
+    time) and the fingerprint of those submissions' answers."""
     organisation, organisation_access = access.get_organisation(request.user, slug)
-    teams = list(organisation.teams.filter(archived_at__isnull=True))
+    # Each team's latest chosen once per team, as Assessment.objects.latest_submitted_per_team does once per
+    # assessment: an estate's teams have ten each.
+    newest = (
+        Assessment.objects.filter(team=OuterRef("pk"), status=Status.SUBMITTED)
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+    teams = list(organisation.teams.filter(archived_at__isnull=True).annotate(latest_id=Subquery(newest)))
     latest = {
         assessment.team_id: assessment
-        for assessment in Assessment.objects.latest_submitted_per_team()
-        .filter(team__in=teams)
-        .select_related("playbook")
+        for assessment in Assessment.objects.filter(pk__in=[team.latest_id for team in teams if team.latest_id])
+        .only("team", "playbook", "modules", "targets", "submitted_at")
+        .prefetch_related("playbook")  # a playbook version's row once, not once per team
+        .order_by("pk")
     }
-    scores = {pk: scored.score for pk, scored in score_and_plan_cached(list(latest.values())).items()}
+    shown = [(a.pk, a.playbook_id, a.modules, a.submitted_at) for a in latest.values()]
+    fingerprint = answers_fingerprint([a.pk for a in latest.values()])
+    named = ([(team.pk, team.name, team.latest_id) for team in teams], shown, fingerprint)
+    key = content_key("heatmap-table", named)
+    cache = caches["fragments"]  # per process: the key names the content, so processes need not agree
+    table = cache.get(key)
+    # A cached table needs nothing scored, but the same queries run (over no assessment), so the page costs the same
+    # queries whatever the cache holds.
+    scored = score_and_plan_cached(list(latest.values()) if table is None else [])
+    if table is None:
+        table = _render_table(teams, latest, {pk: one.score for pk, one in scored.items()})
+        cache.set(key, table, HEATMAP_CACHE_SECONDS)
+    context = {"organisation": organisation, "organisation_access": organisation_access}
+    return render(request, "assessments/organisation_overview.html", context | {"table": mark_safe(table)})  # noqa: S308 (rendered by our template)
+
+
+def _render_table(teams: list[Team], latest: dict[int, Assessment], scores: dict) -> str:
     columns: dict[str, str] = {}
     for score in scores.values():
         for challenge in score.challenges:
@@ -33,26 +64,4 @@ def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
         assessment = latest.get(team.pk)
         levels = {c.slug: c for c in scores[assessment.pk].challenges} if assessment else {}
         rows.append({"team": team, "assessment": assessment, "cells": [levels.get(slug) for slug in columns]})
-    context = {"organisation": organisation, "organisation_access": organisation_access, "columns": columns}
-    return render(
-        request, "assessments/organisation_overview.html", context | {"rows": rows, "table": _table_key(columns, rows)}
-    )
-
-
-def _table_key(columns: dict[str, str], rows: list[dict]) -> str:
-    """Names everything the heatmap's table shows, which is cached under it: two hundred teams' cells take far
-    longer to render than to name."""
-    shown = [
-        list(columns.items()),
-        [
-            (
-                row["team"].pk,
-                row["team"].name,
-                row["assessment"].pk if row["assessment"] else None,
-                row["assessment"].submitted_at.isoformat() if row["assessment"] else None,
-                [(cell.slug, cell.title, cell.level, bool(cell.flagged)) if cell else None for cell in row["cells"]],
-            )
-            for row in rows
-        ],
-    ]
-    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+    return render_to_string("assessments/organisation_overview.html#heatmap-table", {"columns": columns, "rows": rows})

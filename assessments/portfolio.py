@@ -25,6 +25,7 @@ and on 20 May 2026 with level 1. For 2026 Q1 (to 31 March) A counts its 2 and B 
 """
 
 import statistics
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -180,10 +181,18 @@ def latest_submissions(submissions: Iterable[SubmittedLevels]) -> dict[int, Subm
 def submissions_to_score(submitted: Iterable[tuple[int, int, datetime]], quarters: Sequence[Quarter]) -> set[int]:
     """Of (team id, assessment id, submitted at) triples, the assessments the portfolio reads: each team's latest,
     and its latest up to each quarter's end. Scoring only these keeps a long history cheap."""
-    dated = [SubmittedLevels(team_id, assessment_id, at, ()) for team_id, assessment_id, at in submitted]
-    needed = {one.assessment_id for one in _latest(dated).values()}
-    for quarter in quarters:
-        needed |= {one.assessment_id for one in _latest(dated, quarter.last_day).values()}
+    histories: dict[int, list[tuple[datetime, int]]] = {}
+    for team_id, assessment_id, at in submitted:
+        histories.setdefault(team_id, []).append((at, assessment_id))
+    ends = [quarter.last_day for quarter in quarters]
+    needed = set()
+    for history in histories.values():
+        history.sort()  # as _latest chooses: the latest submission, the larger id on a tie
+        needed.add(history[-1][1])
+        days = [at.date() for at, _ in history]
+        for end in ends:
+            if until := bisect_right(days, end):
+                needed.add(history[until - 1][1])
     return needed
 
 

@@ -1,23 +1,35 @@
 """An organisation's portfolio for its stakeholders: the page, its PDF and its CSV, from the same numbers.
 
-Loading costs the same few queries whatever the number of teams: the teams, their submitted assessments and playbook
-versions, and the fingerprints and answers of the assessments the portfolio reads (the playbooks' practices are
-cached per process, and each assessment's score and plan per revision of its answers: assessments.scored_cache). The
-aggregates are the pure functions of `assessments.portfolio`.
+Loading costs the same few queries whatever the number of teams or what the cache holds: the teams, their
+submitted assessments, one fingerprint of the answers the portfolio reads, the assessments to score with their
+playbook versions, and their fingerprints and answers (the playbooks' practices are cached per process, each
+assessment's score and plan per revision of its answers: assessments.scored_cache). The aggregates are the pure
+functions of `assessments.portfolio`.
+
+Two years of two hundred teams' submissions take far longer to score and aggregate than to name, so the computed
+portfolio is cached per process under a key naming everything it is computed from (`name_portfolio`): the day, which
+decides the quarters, the filters, the teams, each assessment read (its playbook version, submission time, targets
+and modules) and the fingerprint of their answers. Any change to one of them makes a new key. The page's sections are
+cached as HTML under the same key, so a page read from the cache unpickles one string, not thousands of objects.
 """
 
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from assessments import access
 from assessments.exports import spreadsheet_safe
@@ -39,10 +51,15 @@ from assessments.portfolio import (
 )
 from assessments.report import render_pdf
 from assessments.results import ScoredPlan, scoped_practices
-from assessments.scored_cache import score_and_plan_cached
+from assessments.scored_cache import NO_ASSESSMENT, answers_fingerprint, content_key, score_and_plan_cached
 from audit.models import EventKind
 from audit.services import record
 from playbook.rules import TOP_LEVEL
+
+
+def query_of(team_filter: TeamFilter) -> str:
+    """The filters as a query string, for the CSV and PDF links."""
+    return urlencode({name: value for name, value in asdict(team_filter).items() if value})
 
 
 @dataclass(frozen=True)
@@ -54,13 +71,13 @@ class LoadedPortfolio:
 
     @property
     def filter_query(self) -> str:
-        """The filters as a query string, for the CSV and PDF links."""
-        return urlencode({name: value for name, value in asdict(self.portfolio.team_filter).items() if value})
+        return query_of(self.portfolio.team_filter)
 
 
 def team_rows(organisation: Organisation) -> list[TeamRow]:
     teams = organisation.teams.filter(archived_at__isnull=True).order_by("name")
-    return [TeamRow(t.pk, t.name, t.business_unit, t.product_area, tuple(t.tags)) for t in teams]
+    rows = teams.values_list("pk", "name", "business_unit", "product_area", "tags")
+    return [TeamRow(pk, name, unit, area, tuple(tags)) for pk, name, unit, area, tags in rows]
 
 
 def _scope(assessment: Assessment, scopes: dict) -> tuple[dict, dict]:
@@ -93,48 +110,109 @@ def _submitted_levels(assessment: Assessment, scored: ScoredPlan, scopes: dict) 
     )
 
 
-def load_portfolio(organisation: Organisation, teams: list[TeamRow], team_filter: TeamFilter) -> LoadedPortfolio:
+PORTFOLIO_CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class NamedPortfolio:
+    """What a portfolio is computed from, and the key naming all of it."""
+
+    teams: list[TeamRow]
+    team_filter: TeamFilter
+    today: date  # decides the quarters
+    dated: list[tuple[int, int, datetime]]  # (team, assessment, submitted at) of the teams' submitted assessments
+    needed: set[int]  # the assessments the portfolio reads
+    key: str
+
+
+def name_portfolio(teams: list[TeamRow], team_filter: TeamFilter) -> NamedPortfolio:
+    """Two queries: the submitted assessments of the teams the filter keeps, and the fingerprint of the answers of
+    those the portfolio reads."""
     kept = {team.team_id for team in filter_teams(teams, team_filter)}
-    submitted = list(
-        Assessment.objects.filter(team_id__in=kept, status=Status.SUBMITTED, submitted_at__isnull=False)
-        .only("team", "playbook", "submitted_at", "targets", "modules")
-        .prefetch_related("playbook")  # a playbook version's row once, not once per assessment of an estate
-        .order_by()
-    )
-    today = timezone.localdate()
+    submitted = Assessment.objects.filter(team_id__in=kept, status=Status.SUBMITTED, submitted_at__isnull=False)
+    # Targets and modules as the database writes them: the key needs their text, not their values.
+    as_text = Cast("targets", TextField()), Cast("modules", TextField())
+    rows = list(submitted.values_list("pk", "team", "playbook", "submitted_at", *as_text).order_by("pk"))
+    today, here = timezone.localdate(), timezone.get_current_timezone()
+    dated = [(team, pk, at.astimezone(here)) for pk, team, _, at, _, _ in rows]
     # Only what the portfolio reads is scored: each team's latest, and its latest by each quarter's end.
-    dated = [(a.team_id, a.pk, timezone.localtime(a.submitted_at)) for a in submitted]
     needed = submissions_to_score(dated, last_quarters(today))
-    read = [a for a in submitted if a.pk in needed]
-    # Plans only of each team's latest: the common plan items read no other.
-    scored = score_and_plan_cached(read, plan_for=submissions_to_score(dated, ()))
-    newest = max(read, key=lambda a: a.submitted_at, default=None)
-    scopes: dict = {}
-    portfolio = build_portfolio(
-        teams,
-        [_submitted_levels(a, scored[a.pk], scopes) for a in read],
-        {pk: one.plan for pk, one in scored.items()},
-        today=today,
-        team_filter=team_filter,
-        top_level=newest.playbook.top_level if newest else TOP_LEVEL,
+    parts = (
+        today,
+        asdict(team_filter),
+        [(team.team_id, team.name, team.business_unit, team.product_area, team.tags) for team in teams],
+        [row for row in rows if row[0] in needed],
+        answers_fingerprint(needed),
     )
-    level_names = tuple(newest.playbook.level_names) if newest else ()
-    return LoadedPortfolio(organisation, portfolio, level_names, today)
+    return NamedPortfolio(teams, team_filter, today, dated, needed, content_key("portfolio", parts))
 
 
-def _load(request: HttpRequest, slug: str) -> tuple[LoadedPortfolio, PortfolioFilterForm]:
+def _read_assessments(assessment_ids: Collection[int]) -> list[Assessment]:
+    """The assessments to score, with their playbook versions: one query, even for none."""
+    assessments = Assessment.objects.filter(pk__in=assessment_ids or [NO_ASSESSMENT]).select_related("playbook")
+    return list(
+        assessments.only("team", "playbook", "submitted_at", "targets", "modules").defer("playbook__scoring_method")
+    )
+
+
+def compute_portfolio(
+    organisation: Organisation, named: NamedPortfolio, *, wanted: bool = True
+) -> LoadedPortfolio | None:
+    """The portfolio `named` names, from the cache or computed. Three queries, whether it is cached or not wanted
+    (the page's HTML is cached): they then run over no assessment, so a page costs the same whatever the cache holds."""
+    cache = caches["fragments"]  # per process: the key names the content, so processes need not agree
+    computed = cache.get(named.key) if wanted else None
+    read = _read_assessments(named.needed if wanted and computed is None else ())
+    # Plans only of each team's latest: the common plan items read no other.
+    scored = score_and_plan_cached(read, plan_for=submissions_to_score(named.dated, ()))
+    if wanted and computed is None:
+        newest = max(read, key=lambda a: a.submitted_at, default=None)
+        scopes: dict = {}
+        portfolio = build_portfolio(
+            named.teams,
+            [_submitted_levels(a, scored[a.pk], scopes) for a in read],
+            {pk: one.plan for pk, one in scored.items()},
+            today=named.today,
+            team_filter=named.team_filter,
+            top_level=newest.playbook.top_level if newest else TOP_LEVEL,
+        )
+        computed = portfolio, tuple(newest.playbook.level_names) if newest else ()
+        cache.set(named.key, computed, PORTFOLIO_CACHE_SECONDS)
+    return LoadedPortfolio(organisation, *computed, named.today) if computed else None
+
+
+def load_portfolio(organisation: Organisation, teams: list[TeamRow], team_filter: TeamFilter) -> LoadedPortfolio:
+    return compute_portfolio(organisation, name_portfolio(teams, team_filter))
+
+
+def _filtered(request: HttpRequest, slug: str) -> tuple[Organisation, list[TeamRow], TeamFilter, PortfolioFilterForm]:
     organisation, _ = access.get_organisation(request.user, slug)
     teams = team_rows(organisation)
     form = PortfolioFilterForm(request.GET or None, choices=filter_choices(teams))
     # A filter naming a value no team has any more shows every team, and the form says why.
     team_filter = TeamFilter(**form.cleaned_data) if form.is_valid() else TeamFilter()
-    return load_portfolio(organisation, teams, team_filter), form
+    return organisation, teams, team_filter, form
+
+
+def _load(request: HttpRequest, slug: str) -> LoadedPortfolio:
+    organisation, teams, team_filter, _ = _filtered(request, slug)
+    return load_portfolio(organisation, teams, team_filter)
 
 
 @login_required
 def portfolio(request: HttpRequest, slug: str) -> HttpResponse:
-    loaded, form = _load(request, slug)
-    return render(request, "assessments/portfolio.html", {"loaded": loaded, "form": form, "link_base": ""})
+    organisation, teams, team_filter, form = _filtered(request, slug)
+    named = name_portfolio(teams, team_filter)
+    # The sections' HTML, cached under the portfolio's key: a page read from the cache builds no portfolio objects.
+    cache, sections_key = caches["fragments"], f"portfolio-page:{named.key}"
+    sections = cache.get(sections_key)
+    loaded = compute_portfolio(organisation, named, wanted=sections is None)
+    if sections is None:
+        sections = render_to_string("assessments/portfolio.html#sections", {"loaded": loaded, "link_base": ""})
+        cache.set(sections_key, sections, PORTFOLIO_CACHE_SECONDS)
+    context = {"organisation": organisation, "form": form, "team_filter": team_filter}
+    context |= {"filter_query": query_of(team_filter), "sections": mark_safe(sections)}  # noqa: S308 (our template's)
+    return render(request, "assessments/portfolio.html", context)
 
 
 def _attachment(content: bytes, content_type: str, loaded: LoadedPortfolio, extension: str) -> HttpResponse:
@@ -155,7 +233,7 @@ def _note_download(request: HttpRequest, kind: EventKind, loaded: LoadedPortfoli
 @login_required
 def portfolio_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     # Rendered in the request: the report queue caches per assessment revision, and a portfolio is a few pages.
-    loaded, _ = _load(request, slug)
+    loaded = _load(request, slug)
     html = render_to_string(
         "assessments/portfolio_pdf.html",
         {"loaded": loaded, "link_base": settings.SITE_URL, "site_url": settings.SITE_URL},
@@ -232,7 +310,7 @@ def portfolio_rows(loaded: LoadedPortfolio, *, site_url: str) -> list[dict[str, 
 
 @login_required
 def portfolio_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    loaded, _ = _load(request, slug)
+    loaded = _load(request, slug)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, restval="")
     writer.writeheader()

@@ -8,8 +8,11 @@ an answer raises its revision and `updated_at`, so a changed, added or removed a
 page scores that assessment afresh; the others are read from the cache.
 
 Two queries whatever the number of assessments or how many are cached: the fingerprints (grouped by the database)
-and the answers of the assessments not cached. The second runs even when every score is cached, so that a page costs
-the same queries whatever the cache holds.
+and the answers of the assessments not cached. Both run even when every score is cached, or there is none to score, so
+that a page costs the same queries whatever the cache holds.
+
+A page cached as a whole (the portfolio, the heatmap's table) names all its assessments' answers at once instead:
+`answers_fingerprint`, one row whatever their number, under a key made by `content_key`.
 """
 
 import hashlib
@@ -17,7 +20,9 @@ import json
 from collections.abc import Collection, Sequence
 
 from django.core.cache import caches
-from django.db.models import Count, Max, Sum
+from django.db import connection
+from django.db.models import BooleanField, Count, Max, Q, Sum
+from django.db.models.expressions import RawSQL
 
 from assessments.models import Answer, Assessment
 from assessments.results import ScoredPlan, load_scoring_answers, score_and_plan
@@ -29,7 +34,7 @@ NO_ASSESSMENT = 0  # no row has it: the answers query of a page whose scores are
 def answer_fingerprints(assessment_ids: Collection[int]) -> dict[int, tuple]:
     """Each assessment's answers, named: one query, grouped by the database. No answers, no entry."""
     rows = (
-        Answer.objects.filter(assessment__in=assessment_ids)
+        Answer.objects.filter(assessment__in=assessment_ids or [NO_ASSESSMENT])
         .values("assessment")
         .annotate(count=Count("pk"), ids=Sum("pk"), revisions=Sum("revision"), changed=Max("updated_at"))
         .order_by()
@@ -37,10 +42,30 @@ def answer_fingerprints(assessment_ids: Collection[int]) -> dict[int, tuple]:
     return {row["assessment"]: (row["count"], row["ids"], row["revisions"], row["changed"].isoformat()) for row in rows}
 
 
+def answers_fingerprint(assessment_ids: Collection[int]) -> tuple:
+    """The answers of all these assessments, named together: one query, one row whatever their number. Every change
+    to an answer raises the sum of revisions; an answer added or removed changes their number or the largest id (an
+    answer added has a larger id than any before it)."""
+    if connection.vendor == "postgresql":
+        # One array parameter: an IN list of a thousand ids costs Django more than the database.
+        assessments = Q(RawSQL("assessment_id = ANY(%s)", (list(assessment_ids),), output_field=BooleanField()))
+    else:
+        assessments = Q(assessment__in=assessment_ids)
+    row = Answer.objects.filter(assessments).aggregate(
+        count=Count("pk"), last=Max("pk"), revisions=Sum("revision"), changed=Max("updated_at")
+    )
+    return (row["count"], row["last"], row["revisions"], row["changed"].isoformat() if row["changed"] else None)
+
+
+def content_key(prefix: str, parts) -> str:
+    """A cache key naming `parts` (anything JSON can write, dates as text): equal parts, equal key."""
+    named = hashlib.blake2b(json.dumps(parts, sort_keys=True, default=str).encode(), digest_size=16).hexdigest()
+    return f"{prefix}:{named}"
+
+
 def _key(assessment: Assessment, fingerprint: tuple, with_plan: bool) -> str:
     parts = (assessment.playbook_id, assessment.targets, assessment.modules, fingerprint, with_plan)
-    named = hashlib.blake2b(json.dumps(parts, sort_keys=True, default=str).encode(), digest_size=16).hexdigest()
-    return f"scored-plan:{assessment.pk}:{named}"
+    return content_key(f"scored-plan:{assessment.pk}", parts)
 
 
 def score_and_plan_cached(

@@ -148,6 +148,17 @@ def test_a_team_whose_only_submission_predates_the_window_is_still_read():
     assert submissions_to_score([(A.team_id, 7, datetime(2020, 1, 1))], last_quarters(TODAY)) == {7}
 
 
+def test_a_tie_in_submission_time_reads_the_larger_id_as_the_latest_does():
+    at = datetime(2026, 5, 1, 12)
+    assert submissions_to_score([(A.team_id, 9, at), (A.team_id, 8, at)], ()) == {9}
+    assert (
+        latest_submissions([submitted(A, at.date(), assessment_id=8), submitted(A, at.date(), assessment_id=9)])[
+            A.team_id
+        ].assessment_id
+        == 9
+    )
+
+
 # Level distribution
 
 

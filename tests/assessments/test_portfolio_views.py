@@ -7,16 +7,18 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment
+from assessments.models import Answer, Assessment, Team
 from assessments.portfolio import TeamFilter
-from assessments.portfolio_views import CSV_COLUMNS, load_portfolio, team_rows
+from assessments.portfolio_views import CSV_COLUMNS, load_portfolio, name_portfolio, team_rows
 from assessments.results import build_results, score_and_plan_many
 from audit.models import EventKind, SecurityEvent
+from playbook.models import AnswerOption
 from tests.assessments.test_report import boxes_past_the_right_margin
 from tests.factories import TeamFactory, publish_synthetic_playbook, submitted_assessment
 from tests.pdf import pdf_text
@@ -207,3 +209,117 @@ def test_the_portfolio_and_heatmap_cost_the_same_queries_for_3_teams_as_for_15(
     large = [page_queries(client, url) for url in urls]
     assert organisation.teams.count() == 15
     assert small == large
+
+
+def answer_alpha_at(level: int) -> None:
+    """Alpha's submitted answers changed in bulk, each revision raised (as a shared answer set changes them)."""
+    for answer in Answer.objects.filter(assessment__team__name="Alpha"):
+        option = AnswerOption.objects.get(practice_id=answer.practice_id, level=level)
+        Answer.objects.filter(pk=answer.pk).update(option=option, revision=F("revision") + 1, updated_at=timezone.now())
+
+
+def test_a_portfolio_read_from_the_cache_is_the_same_page_without_computing_it(client_for, consultant, estate):
+    client = client_for(consultant)
+    first = client.get(portfolio_url(estate))
+    again = client.get(portfolio_url(estate))
+    assert "loaded" in first.context and "loaded" not in again.context
+
+    def sections(response) -> str:  # after the form: the page's CSRF token differs
+        return response.text[response.text.index('class="portfolio-scope"') :]
+
+    assert sections(again) == sections(first)
+
+
+def test_changed_answers_show_in_the_portfolio_at_once(client_for, consultant, estate):
+    client = client_for(consultant)
+    assert client.get(portfolio_url(estate)).context["loaded"].portfolio.distribution[0].by_level == (0, 1, 1, 1, 0)
+    answer_alpha_at(3)
+    assert client.get(portfolio_url(estate)).context["loaded"].portfolio.distribution[0].by_level == (0, 0, 1, 2, 0)
+
+
+def test_an_archived_team_leaves_the_portfolio_at_once(client_for, consultant, estate):
+    client = client_for(consultant)
+    client.get(portfolio_url(estate))
+    Team.objects.filter(name="Alpha").update(archived_at=timezone.now())
+    teams = client.get(portfolio_url(estate)).context["loaded"].portfolio.teams
+    assert "Alpha" not in {team.name for team in teams}
+
+
+def _change_answer(organisation):
+    answer_alpha_at(2)
+
+
+def _remove_answer(organisation):
+    Answer.objects.filter(assessment__team__name="Bravo").first().delete()
+
+
+def _resubmit(organisation):
+    Assessment.objects.filter(team__name="Bravo").update(submitted_at=timezone.now() - timedelta(days=1))
+
+
+def _new_targets(organisation):
+    Assessment.objects.filter(team__name="Bravo").update(targets={"challenge-1": 4})
+
+
+def _new_modules(organisation):
+    Assessment.objects.filter(team__name="Bravo").update(modules=["a-module"])
+
+
+def _new_playbook_version(organisation):
+    other = publish_synthetic_playbook(version="portfolio-test-2", challenges=3, practices=2)
+    Assessment.objects.filter(team__name="Bravo").update(playbook=other)
+
+
+def _retag(organisation):
+    Team.objects.filter(name="Bravo").update(tags=["regulated"])
+
+
+def _archive(organisation):
+    Team.objects.filter(name="Bravo").update(archived_at=timezone.now())
+
+
+def _new_submission(organisation):
+    lead = Assessment.objects.get(team__name="Bravo").created_by
+    submitted_assessment(Team.objects.get(name="Bravo"), lead, level_for=lambda p: 0)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _change_answer,
+        _remove_answer,
+        _resubmit,
+        _new_targets,
+        _new_modules,
+        _new_playbook_version,
+        _retag,
+        _archive,
+        _new_submission,
+    ],
+)
+def test_any_change_to_what_the_portfolio_reads_names_it_anew(estate, change):
+    def key() -> str:
+        return name_portfolio(team_rows(estate), TeamFilter()).key
+
+    before = key()
+    assert key() == before
+    change(estate)
+    assert key() != before
+
+
+def test_the_portfolio_and_heatmap_cost_the_same_queries_whether_cached_or_not(client_for, consultant, estate):
+    client = client_for(consultant)
+    urls = [portfolio_url(estate), reverse("assessments:organisation", args=[estate.slug])]
+    for url in urls:
+        client.get(url)  # the playbook's practices are cached per process after the first request
+    cached = [page_queries(client, url) for url in urls]
+    answer_alpha_at(4)
+    assert [page_queries(client, url) for url in urls] == cached
+
+
+def test_an_archived_team_leaves_the_heatmap_at_once(client_for, consultant, estate):
+    client = client_for(consultant)
+    url = reverse("assessments:organisation", args=[estate.slug])
+    assert "Bravo" in client.get(url).text
+    Team.objects.filter(name="Bravo").update(archived_at=timezone.now())
+    assert "Bravo" not in client.get(url).text
