@@ -113,15 +113,15 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
                 "choose which version to keep where marked.",
             )
     page = QuestionnairePage(assessment, challenge, progress, practices, stamps, editable)
-    content = questionnaire_page.posted_content(request, page, forms) if request.method == "POST" else None
+    content = (
+        questionnaire_page.posted_content(request, page, forms)
+        if request.method == "POST"
+        else questionnaire_page.unbound_content(request, page)
+    )
     return render(
         request,
         "assessments/questionnaire.html",
-        {
-            "assessment": assessment,
-            "challenge": challenge,
-            "content": content or questionnaire_page.unbound_content(request, page),
-        },
+        {"assessment": assessment, "challenge": challenge, "content": content},
     )
 
 
