@@ -1,6 +1,5 @@
 """Shared answer sets: their pages, and inheriting them into an assessment (rules in assessments.shared_answers)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -16,6 +15,7 @@ from assessments.answer_inputs import AssessmentLocked
 from assessments.evidence_views import NOT_SAVED, attachment_response, card_url
 from assessments.forms import PracticeAnswerForm
 from assessments.models import EvidenceFile, Organisation, SharedAnswerSet, Status
+from assessments.questionnaire_page import with_evidence
 from assessments.shared_answer_forms import DifferForm, InheritForm, SharedAnswerSetForm
 from assessments.views import _practice_or_404
 from audit.models import EventKind
@@ -139,15 +139,12 @@ def answer_set_challenge(request: HttpRequest, pk: int, challenge_slug: str) -> 
                 request,
                 "Someone else changed a shared answer you also changed; choose which version to keep where marked.",
             )
-    files = evidence.files_by_owner(answer_set.evidence_files.filter(practice__in=practices))
-    for form in forms:
-        form.evidence_files = files.get(form.practice.pk, [])
+    with_evidence(forms, evidence.files_by_owner(answer_set.evidence_files.filter(practice__in=practices)))
     context = {
         "answer_set": answer_set,
         "set_access": set_access,
         "challenge": challenge,
         "practices": practices,
-        "evidence_max_file_mb": settings.EVIDENCE_MAX_FILE_MB,
         "forms": forms,
         "invalid_forms": [form for form in forms if form.errors],
         "editable": set_access.may_maintain,

@@ -586,3 +586,13 @@ def test_an_autosaved_cards_files_are_those_files_of_finds(assessment, platform,
     assert evidence.files_of_answer(assessment, practices[0], stored(assessment, practices[0])) == [set_files[0]]
     assert evidence.files_of_answer(assessment, practices[1], stored(assessment, practices[1])) == []
     assert evidence.files_of_answer(assessment, practices[2], None) == [own]
+
+
+def test_a_sets_page_lists_its_files_with_the_sets_own_addresses(client_for, platform, practices, challenge, lead):
+    attached = attach_to_set(platform, practices[0], lead)
+    page = client_for(lead).get(reverse("assessments:shared_answer_set_challenge", args=[platform.pk, challenge.slug]))
+    text = page.content.decode()
+    assert reverse("assessments:shared_evidence_download", args=[platform.pk, attached.pk]) in text
+    assert reverse("assessments:shared_evidence_delete", args=[platform.pk, attached.pk]) in text
+    assert "Teams inheriting this answer see its files." in text
+    assert f'aria-describedby="evidence-help-{practices[0].slug}"' in text
