@@ -238,8 +238,7 @@ def delete_evidence(*, evidence: EvidenceFile, user: AbstractBaseUser) -> None:
     EvidenceFile.objects.filter(pk=evidence.pk).delete()
     record(
         EventKind.EVIDENCE_DELETED,
-        f"{user.get_username()} deleted the evidence file “{evidence.name}” ({evidence.size} bytes, sha256 "
-        f"{evidence.sha256[:12]}…) from {evidence.practice.slug} of “{assessment.title}”",
+        _deleted(evidence, user, f"“{assessment.title}”"),
         actor=user,
         team=evidence.assessment.team,
     )
@@ -253,12 +252,19 @@ def delete_shared_evidence(*, evidence: EvidenceFile, user: AbstractBaseUser) ->
     EvidenceFile.objects.filter(pk=evidence.pk).delete()
     record(
         EventKind.EVIDENCE_DELETED,
-        f"{user.get_username()} deleted the evidence file “{evidence.name}” ({evidence.size} bytes, sha256 "
-        f"{evidence.sha256[:12]}…) from {evidence.practice.slug} of the shared answers “{answer_set.name}”",
+        _deleted(evidence, user, f"the shared answers “{answer_set.name}”"),
         actor=user,
         organisation_id=answer_set.organisation_id,
     )
     _delete_stored(evidence)
+
+
+def _deleted(evidence: EvidenceFile, user: AbstractBaseUser, owner: str) -> str:
+    """The security event's summary of a removed file: enough to recognise it, by size and checksum."""
+    return (
+        f"{user.get_username()} deleted the evidence file “{evidence.name}” ({evidence.size} bytes, sha256 "
+        f"{evidence.sha256[:12]}…) from {evidence.practice.slug} of {owner}"
+    )
 
 
 def _delete_stored(evidence: EvidenceFile) -> None:
