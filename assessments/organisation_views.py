@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from assessments import access
 from assessments.models import Assessment, Status, Team
-from assessments.scored_cache import answers_fingerprint, content_key, score_and_plan_cached
+from assessments.scored_cache import all_answers_fingerprint, content_key, score_and_plan_cached
 
 HEATMAP_CACHE_SECONDS = 3600
 
@@ -39,7 +39,7 @@ def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("pk")
     }
     shown = [(a.pk, a.playbook_id, a.modules, a.submitted_at) for a in latest.values()]
-    fingerprint = answers_fingerprint([a.pk for a in latest.values()])
+    fingerprint = all_answers_fingerprint([a.pk for a in latest.values()])
     named = ([(team.pk, team.name, team.latest_id) for team in teams], shown, fingerprint)
     key = content_key("heatmap-table", named)
     cache = caches["fragments"]  # per process: the key names the content, so processes need not agree

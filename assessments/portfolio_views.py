@@ -51,7 +51,7 @@ from assessments.portfolio import (
 )
 from assessments.report import render_pdf
 from assessments.results import ScoredPlan, scoped_practices
-from assessments.scored_cache import NO_ASSESSMENT, answers_fingerprint, content_key, score_and_plan_cached
+from assessments.scored_cache import NO_ASSESSMENT, all_answers_fingerprint, content_key, score_and_plan_cached
 from audit.models import EventKind
 from audit.services import record
 from playbook.rules import TOP_LEVEL
@@ -142,7 +142,7 @@ def name_portfolio(teams: list[TeamRow], team_filter: TeamFilter) -> NamedPortfo
         asdict(team_filter),
         [(team.team_id, team.name, team.business_unit, team.product_area, team.tags) for team in teams],
         [row for row in rows if row[0] in needed],
-        answers_fingerprint(needed),
+        all_answers_fingerprint(needed),
     )
     return NamedPortfolio(teams, team_filter, today, dated, needed, content_key("portfolio", parts))
 

@@ -12,7 +12,7 @@ and the answers of the assessments not cached. Both run even when every score is
 that a page costs the same queries whatever the cache holds.
 
 A page cached as a whole (the portfolio, the heatmap's table) names all its assessments' answers at once instead:
-`answers_fingerprint`, one row whatever their number, under a key made by `content_key`.
+`all_answers_fingerprint`, one row whatever their number, under a key made by `content_key`.
 """
 
 import hashlib
@@ -42,7 +42,7 @@ def answer_fingerprints(assessment_ids: Collection[int]) -> dict[int, tuple]:
     return {row["assessment"]: (row["count"], row["ids"], row["revisions"], row["changed"].isoformat()) for row in rows}
 
 
-def answers_fingerprint(assessment_ids: Collection[int]) -> tuple:
+def all_answers_fingerprint(assessment_ids: Collection[int]) -> tuple:
     """The answers of all these assessments, named together: one query, one row whatever their number. Every change
     to an answer raises the sum of revisions; an answer added or removed changes their number or the largest id (an
     answer added has a larger id than any before it)."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import Answer, Assessment
 from assessments.results import score_and_plan_many
-from assessments.scored_cache import answers_fingerprint, score_and_plan_cached
+from assessments.scored_cache import all_answers_fingerprint, score_and_plan_cached
 from playbook.models import AnswerOption
 from tests.factories import submitted_assessment
 
@@ -87,21 +87,21 @@ def test_the_heatmap_shows_a_renamed_team_at_once(client_for, consultant, team, 
 
 def test_the_fingerprint_of_many_assessments_answers_moves_with_any_change_to_one(two):
     ids = [a.pk for a in two]
-    before = answers_fingerprint(ids)
-    assert answers_fingerprint(ids) == before
+    before = all_answers_fingerprint(ids)
+    assert all_answers_fingerprint(ids) == before
     answer = Answer.objects.filter(assessment=two[1]).first()
     Answer.objects.filter(pk=answer.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
-    revised = answers_fingerprint(ids)
+    revised = all_answers_fingerprint(ids)
     Answer.objects.filter(pk=answer.pk).delete()
-    removed = answers_fingerprint(ids)
+    removed = all_answers_fingerprint(ids)
     answer.pk = None
     answer.save()
-    added = answers_fingerprint(ids)
+    added = all_answers_fingerprint(ids)
     assert len({before, revised, removed, added}) == 4
 
 
 def test_the_fingerprint_of_many_assessments_is_one_query_even_of_none(two, django_assert_num_queries):
     with django_assert_num_queries(1):
-        answers_fingerprint([a.pk for a in two])
+        all_answers_fingerprint([a.pk for a in two])
     with django_assert_num_queries(1):
-        assert answers_fingerprint([])[0] == 0
+        assert all_answers_fingerprint([])[0] == 0
