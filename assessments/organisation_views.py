@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from assessments import access
 from assessments.models import Assessment, Status, Team
-from assessments.scored_cache import all_answers_fingerprint, content_key, score_and_plan_cached
+from assessments.scored_cache import content_key, score_and_plan_cached
 
 HEATMAP_CACHE_SECONDS = 3600
 
@@ -21,7 +21,7 @@ def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
 
     Two hundred teams' cells take far longer to score and render than to name, so the table is cached per process
     under a key naming everything it shows: each team's name and latest submission (its playbook version, modules and
-    time) and the fingerprint of those submissions' answers."""
+    time; a submitted assessment's answers never change, as assessments.scored_cache explains)."""
     organisation, organisation_access = access.get_organisation(request.user, slug)
     # Each team's latest chosen once per team, as Assessment.objects.latest_submitted_per_team does once per
     # assessment: an estate's teams have ten each.
@@ -39,8 +39,7 @@ def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("pk")
     }
     shown = [(a.pk, a.playbook_id, a.modules, a.submitted_at) for a in latest.values()]
-    fingerprint = all_answers_fingerprint([a.pk for a in latest.values()])
-    named = ([(team.pk, team.name, team.latest_id) for team in teams], shown, fingerprint)
+    named = ([(team.pk, team.name, team.latest_id) for team in teams], shown)
     key = content_key("heatmap-table", named)
     cache = caches["fragments"]  # per process: the key names the content, so processes need not agree
     table = cache.get(key)

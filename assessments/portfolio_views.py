@@ -1,16 +1,16 @@
 """An organisation's portfolio for its stakeholders: the page, its PDF and its CSV, from the same numbers.
 
 Loading costs the same few queries whatever the number of teams or what the cache holds: the teams, their
-submitted assessments, one fingerprint of the answers the portfolio reads, the assessments to score with their
-playbook versions, and their fingerprints and answers (the playbooks' practices are cached per process, each
-assessment's score and plan per revision of its answers: assessments.scored_cache). The aggregates are the pure
-functions of `assessments.portfolio`.
+submitted assessments, the assessments to score with their playbook versions, and their fingerprints and answers
+(the playbooks' practices are cached per process, each assessment's score and plan per revision of its answers:
+assessments.scored_cache). The aggregates are the pure functions of `assessments.portfolio`.
 
 Two years of two hundred teams' submissions take far longer to score and aggregate than to name, so the computed
 portfolio is cached per process under a key naming everything it is computed from (`name_portfolio`): the day, which
-decides the quarters, the filters, the teams, each assessment read (its playbook version, submission time, targets
-and modules) and the fingerprint of their answers. Any change to one of them makes a new key. The page's sections are
-cached as HTML under the same key, so a page read from the cache unpickles one string, not thousands of objects.
+decides the quarters, the filters, the teams, and each assessment read (its playbook version, submission time, targets
+and modules; a submitted assessment's answers never change, as assessments.scored_cache explains). Any change to one
+of them makes a new key. The page's sections are cached as HTML under the same key, so a page read from the cache
+unpickles one string, not thousands of objects.
 """
 
 import csv
@@ -51,7 +51,7 @@ from assessments.portfolio import (
 )
 from assessments.report import render_pdf
 from assessments.results import ScoredPlan, scoped_practices
-from assessments.scored_cache import NO_ASSESSMENT, all_answers_fingerprint, content_key, score_and_plan_cached
+from assessments.scored_cache import NO_ASSESSMENT, content_key, score_and_plan_cached
 from audit.models import EventKind
 from audit.services import record
 from playbook.rules import TOP_LEVEL
@@ -126,8 +126,7 @@ class NamedPortfolio:
 
 
 def name_portfolio(teams: list[TeamRow], team_filter: TeamFilter) -> NamedPortfolio:
-    """Two queries: the submitted assessments of the teams the filter keeps, and the fingerprint of the answers of
-    those the portfolio reads."""
+    """One query: the submitted assessments of the teams the filter keeps."""
     kept = {team.team_id for team in filter_teams(teams, team_filter)}
     submitted = Assessment.objects.filter(team_id__in=kept, status=Status.SUBMITTED, submitted_at__isnull=False)
     # Targets and modules as the database writes them: the key needs their text, not their values.
@@ -142,7 +141,6 @@ def name_portfolio(teams: list[TeamRow], team_filter: TeamFilter) -> NamedPortfo
         asdict(team_filter),
         [(team.team_id, team.name, team.business_unit, team.product_area, team.tags) for team in teams],
         [row for row in rows if row[0] in needed],
-        all_answers_fingerprint(needed),
     )
     return NamedPortfolio(teams, team_filter, today, dated, needed, content_key("portfolio", parts))
 

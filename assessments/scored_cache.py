@@ -11,8 +11,11 @@ Two queries whatever the number of assessments or how many are cached: the finge
 and the answers of the assessments not cached. Both run even when every score is cached, or there is none to score, so
 that a page costs the same queries whatever the cache holds.
 
-A page cached as a whole (the portfolio, the heatmap's table) names all its assessments' answers at once instead:
-`all_answers_fingerprint`, one row whatever their number, under a key made by `content_key`.
+A page cached as a whole (the portfolio, the heatmap's table) reads only submitted assessments, and names each by its
+id and submission time, with no fingerprint of its answers: nothing changes a submitted assessment's answers. Saving
+refuses (services.save_answers raises AssessmentLocked), shared answer sets reach open assessments only
+(shared_answers), the admin shows answers read-only, and reopening clears `submitted_at`, so the next submission has a
+new time. tests/assessments/test_portfolio_views.py follows each of these paths to the cached pages.
 """
 
 import hashlib
@@ -20,9 +23,7 @@ import json
 from collections.abc import Collection, Sequence
 
 from django.core.cache import caches
-from django.db import connection
-from django.db.models import BooleanField, Count, Max, Q, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Max, Sum
 
 from assessments.models import Answer, Assessment
 from assessments.results import ScoredPlan, load_scoring_answers, score_and_plan
@@ -40,21 +41,6 @@ def answer_fingerprints(assessment_ids: Collection[int]) -> dict[int, tuple]:
         .order_by()
     )
     return {row["assessment"]: (row["count"], row["ids"], row["revisions"], row["changed"].isoformat()) for row in rows}
-
-
-def all_answers_fingerprint(assessment_ids: Collection[int]) -> tuple:
-    """The answers of all these assessments, named together: one query, one row whatever their number. Every change
-    to an answer raises the sum of revisions; an answer added or removed changes their number or the largest id (an
-    answer added has a larger id than any before it)."""
-    if connection.vendor == "postgresql":
-        # One array parameter: an IN list of a thousand ids costs Django more than the database.
-        assessments = Q(RawSQL("assessment_id = ANY(%s)", (list(assessment_ids),), output_field=BooleanField()))
-    else:
-        assessments = Q(assessment__in=assessment_ids)
-    row = Answer.objects.filter(assessments).aggregate(
-        count=Count("pk"), last=Max("pk"), revisions=Sum("revision"), changed=Max("updated_at")
-    )
-    return (row["count"], row["last"], row["revisions"], row["changed"].isoformat() if row["changed"] else None)
 
 
 def content_key(prefix: str, parts) -> str:

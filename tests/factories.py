@@ -84,6 +84,16 @@ def submitted_assessment(team: Team, lead, *, title: str = "Submitted review", *
     return assessment
 
 
+def resubmitted(assessment: Assessment, lead, **answers) -> Assessment:
+    """`assessment` reopened, answered again (see answer_every_practice) and submitted again by `lead`: the only way
+    a submitted assessment's answers change."""
+    services.reopen_assessment(assessment=assessment, user=lead)
+    answer_every_practice(assessment, lead, **answers)
+    services.submit_assessment(assessment=assessment, user=lead)
+    assessment.refresh_from_db()
+    return assessment
+
+
 DEFAULT_RULES = ScoringRules()
 
 

@@ -7,12 +7,13 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import services
+from assessments.answer_inputs import AnswerInput
 from assessments.models import Answer, Assessment, Team
 from assessments.portfolio import TeamFilter
 from assessments.portfolio_views import CSV_COLUMNS, load_portfolio, name_portfolio, team_rows
@@ -20,7 +21,7 @@ from assessments.results import build_results, score_and_plan_many
 from audit.models import EventKind, SecurityEvent
 from playbook.models import AnswerOption
 from tests.assessments.test_report import boxes_past_the_right_margin
-from tests.factories import TeamFactory, publish_synthetic_playbook, submitted_assessment
+from tests.factories import TeamFactory, publish_synthetic_playbook, resubmitted, submitted_assessment
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -211,11 +212,21 @@ def test_the_portfolio_and_heatmap_cost_the_same_queries_for_3_teams_as_for_15(
     assert small == large
 
 
-def answer_alpha_at(level: int) -> None:
-    """Alpha's submitted answers changed in bulk, each revision raised (as a shared answer set changes them)."""
-    for answer in Answer.objects.filter(assessment__team__name="Alpha"):
-        option = AnswerOption.objects.get(practice_id=answer.practice_id, level=level)
-        Answer.objects.filter(pk=answer.pk).update(option=option, revision=F("revision") + 1, updated_at=timezone.now())
+def resubmit_at(team_name: str, level: int) -> None:
+    assessment = Assessment.objects.get(team__name=team_name)
+    resubmitted(assessment, assessment.created_by, level_for=lambda p: level)
+
+
+def test_a_submitted_assessment_refuses_changes_to_its_answers(estate):
+    """What the portfolio's and heatmap's keys rely on; shared answer sets leave submitted assessments alone too
+    (tests/assessments/test_shared_answers.py)."""
+    assessment = Assessment.objects.get(team__name="Alpha")
+    answer = Answer.objects.filter(assessment=assessment).select_related("practice").first()
+    option = AnswerOption.objects.get(practice=answer.practice, level=4)
+    with pytest.raises(services.AssessmentLocked):
+        services.save_answers(
+            assessment=assessment, user=assessment.created_by, answers=[AnswerInput(answer.practice, option)]
+        )
 
 
 def test_a_portfolio_read_from_the_cache_is_the_same_page_without_computing_it(client_for, consultant, estate):
@@ -233,7 +244,7 @@ def test_a_portfolio_read_from_the_cache_is_the_same_page_without_computing_it(c
 def test_changed_answers_show_in_the_portfolio_at_once(client_for, consultant, estate):
     client = client_for(consultant)
     assert client.get(portfolio_url(estate)).context["loaded"].portfolio.distribution[0].by_level == (0, 1, 1, 1, 0)
-    answer_alpha_at(3)
+    resubmit_at("Alpha", 3)
     assert client.get(portfolio_url(estate)).context["loaded"].portfolio.distribution[0].by_level == (0, 0, 1, 2, 0)
 
 
@@ -245,12 +256,13 @@ def test_an_archived_team_leaves_the_portfolio_at_once(client_for, consultant, e
     assert "Alpha" not in {team.name for team in teams}
 
 
-def _change_answer(organisation):
-    answer_alpha_at(2)
+def _change_answers(organisation):
+    resubmit_at("Alpha", 2)
 
 
-def _remove_answer(organisation):
-    Answer.objects.filter(assessment__team__name="Bravo").first().delete()
+def _reopen(organisation):
+    assessment = Assessment.objects.get(team__name="Bravo")
+    services.reopen_assessment(assessment=assessment, user=assessment.created_by)
 
 
 def _resubmit(organisation):
@@ -286,8 +298,8 @@ def _new_submission(organisation):
 @pytest.mark.parametrize(
     "change",
     [
-        _change_answer,
-        _remove_answer,
+        _change_answers,
+        _reopen,
         _resubmit,
         _new_targets,
         _new_modules,
@@ -313,7 +325,7 @@ def test_the_portfolio_and_heatmap_cost_the_same_queries_whether_cached_or_not(c
     for url in urls:
         client.get(url)  # the playbook's practices are cached per process after the first request
     cached = [page_queries(client, url) for url in urls]
-    answer_alpha_at(4)
+    resubmit_at("Alpha", 4)
     assert [page_queries(client, url) for url in urls] == cached
 
 
