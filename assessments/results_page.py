@@ -20,6 +20,7 @@ import zlib
 from dataclasses import astuple
 
 from django.core.cache import caches
+from django.db.models import Q
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -81,12 +82,15 @@ def _shown(assessment: Assessment, team_access: TeamAccess) -> dict:
         if tracker
         else ()
     )
-    earlier = Action.objects.filter(team_id=assessment.team_id, assessment__created_at__lt=assessment.created_at)
+    # One query for the plan items taken on from this assessment and the team's actions from its earlier ones.
+    actions = Action.objects.filter(
+        Q(assessment=assessment) | Q(team_id=assessment.team_id, assessment__created_at__lt=assessment.created_at)
+    )
     return {
-        "tracked": set(Action.objects.filter(assessment=assessment).values_list("practice_slug", flat=True)),
+        "tracked": {action.practice_slug for action in actions if action.assessment_id == assessment.pk},
         "tracker": tracker,
         "pushed": set(pushed),
-        "earlier": [action_record(action) for action in earlier],
+        "earlier": [action_record(action) for action in actions if action.assessment_id != assessment.pk],
         "benchmark_pool": pool_fingerprint() if shows_benchmark(assessment) else "",
         "benchmark_opt_in_url": opt_in_url(assessment, team_access),
     }
