@@ -162,7 +162,7 @@ def compute_portfolio(
     computed = cache.get(named.key) if wanted else None
     read = _read_assessments(named.needed if wanted and computed is None else ())
     # Plans only of each team's latest: the common plan items read no other.
-    scored = score_and_plan_cached(read, plan_for=submissions_to_score(named.dated, ()))
+    scored = score_and_plan_cached(read, plan_for=submissions_to_score(named.dated, ()) if read else ())
     if wanted and computed is None:
         newest = max(read, key=lambda a: a.submitted_at, default=None)
         scopes: dict = {}
