@@ -122,16 +122,14 @@ def _visible_team_ids(user: AbstractBaseUser) -> QuerySet:
 
     Filtering by these ids, not by the annotations (which run once for each row), lets the database pick an estate's
     few hundred visible teams from the small team table first and then only their assessments, instead of testing
-    each of twenty thousand assessments against three conditions.
+    each of twenty thousand assessments against three conditions. A union, not three conditions joined by OR: the
+    database can estimate how many teams each part finds (an OR of subqueries it takes for most of the table), and
+    so reads a consultant's two hundred teams' rows through their indexes instead of scanning every table.
     """
     consulted = Organisation.consultants.through.objects.filter(user=user).values("organisation")
     held = OrganisationMembership.objects.filter(user=user).order_by().values("organisation")
     member_of = Membership.objects.filter(user=user).order_by().values("team")
-    return (
-        Team.objects.filter(Q(pk__in=member_of) | Q(organisation__in=consulted) | Q(organisation__in=held))
-        .order_by()
-        .values("pk")
-    )
+    return Team.objects.filter(organisation__in=consulted.union(held)).order_by().values("pk").union(member_of)
 
 
 def role_on_team(team_role: str | None, is_consultant: bool, organisation_role: str | None) -> str:
