@@ -63,8 +63,10 @@ def _latest_assessments(assessment_ids: list[int], playbook_ids: set[int]) -> di
     """The assessments to score, by team, with their playbook versions: two queries, even for none (each playbook
     version's row is read once, not once per team)."""
     playbooks = PlaybookVersion.objects.in_bulk(playbook_ids if assessment_ids else [NO_ASSESSMENT])
-    assessments = Assessment.objects.filter(pk__in=assessment_ids or [NO_ASSESSMENT]).only(
-        "team", "playbook", "modules", "targets", "submitted_at"
+    assessments = (
+        Assessment.objects.filter(pk__in=assessment_ids or [NO_ASSESSMENT])
+        .only("team", "playbook", "modules", "targets", "submitted_at")
+        .order_by("pk")  # the table's module columns come in the order the scores first show them
     )
     for assessment in assessments:
         assessment.playbook = playbooks[assessment.playbook_id]
