@@ -13,6 +13,7 @@ from assessments import access
 from assessments.models import Assessment, Status, Team
 from assessments.scored_cache import NO_ASSESSMENT, content_key, score_and_plan_cached
 from playbook.models import PlaybookVersion
+from playbook.published import load_practices
 
 HEATMAP_CACHE_SECONDS = 3600
 
@@ -66,7 +67,7 @@ def _latest_assessments(assessment_ids: list[int], playbook_ids: set[int]) -> di
     assessments = (
         Assessment.objects.filter(pk__in=assessment_ids or [NO_ASSESSMENT])
         .only("team", "playbook", "modules", "targets", "submitted_at")
-        .order_by("pk")  # the table's module columns come in the order the scores first show them
+        .order_by("pk")  # a stable order: a column takes its title from the first submission scored on it
     )
     for assessment in assessments:
         assessment.playbook = playbooks[assessment.playbook_id]
@@ -74,13 +75,24 @@ def _latest_assessments(assessment_ids: list[int], playbook_ids: set[int]) -> di
 
 
 def _render_table(rows: list[tuple[Team, Assessment | None]], scores: dict) -> str:
-    columns: dict[str, str] = {}
-    for score in scores.values():
-        for challenge in score.challenges:
-            columns.setdefault(challenge.slug, challenge.title)
+    columns = _columns([assessment for _, assessment in rows if assessment], scores)
     table_rows = []
     for team, assessment in rows:
         levels = {c.slug: c for c in scores[assessment.pk].challenges} if assessment else {}
         table_rows.append({"team": team, "assessment": assessment, "cells": [levels.get(slug) for slug in columns]})
     context = {"columns": columns, "rows": table_rows}
     return render_to_string("assessments/organisation_overview.html#heatmap-table", context)
+
+
+def _columns(assessments: list[Assessment], scores: dict) -> dict[str, str]:
+    """Every challenge the submissions were scored on, by slug with its title: the core challenges first, then the
+    modules, each in its playbook's order, as the portfolio orders them (assessments.portfolio.challenge_columns)."""
+    places: dict[str, tuple[bool, int]] = {}
+    for assessment in assessments:
+        for practice in load_practices(assessment.playbook):
+            places.setdefault(practice.challenge.slug, (practice.challenge.is_module, practice.challenge.order))
+    titles: dict[str, str] = {}
+    for assessment in assessments:
+        for challenge in scores[assessment.pk].challenges:
+            titles.setdefault(challenge.slug, challenge.title)
+    return {slug: titles[slug] for slug in sorted(titles, key=lambda slug: (places[slug], titles[slug]))}

@@ -14,7 +14,7 @@ from assessments.exports import export_csv, export_json
 from assessments.report import render_pdf, render_report_html
 from assessments.results import build_results, scoped_practices
 from playbook.published import load_frameworks
-from tests.factories import answer_every_practice, submitted_assessment
+from tests.factories import MembershipFactory, TeamFactory, answer_every_practice, submitted_assessment
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +105,6 @@ def test_a_module_outside_the_scope_has_no_questionnaire(client_for, team, lead,
 def test_the_heatmap_says_not_assessed_where_a_team_did_not_choose_a_module(
     client_for, consultant, team, lead, modules
 ):
-    from tests.factories import MembershipFactory, TeamFactory
-
     other_team = TeamFactory(organisation=team.organisation)
     other_lead = MembershipFactory(team=other_team, role="lead").user
     chosen = with_modules(team, lead, modules[:1])
@@ -116,6 +114,22 @@ def test_the_heatmap_says_not_assessed_where_a_team_did_not_choose_a_module(
     assert f">{modules[0].title}</th>" in page
     row = page.split(f">{other_team.name}</bdi></a></th>", 1)[1].split("</tr>", 1)[0]
     assert row.count("not assessed") == 1
+
+
+def test_the_heatmap_lists_the_core_challenges_then_the_modules_in_the_playbooks_order(
+    client_for, consultant, team, lead, playbook, modules
+):
+    # The team submitting first chose only the later module: the columns still follow the playbook.
+    later_first = with_modules(team, lead, modules[1:])
+    services.submit_assessment(assessment=later_first, user=lead)
+    other_team = TeamFactory(organisation=team.organisation)
+    other_lead = MembershipFactory(team=other_team, role="lead").user
+    services.submit_assessment(assessment=with_modules(other_team, other_lead, modules[:1]), user=other_lead)
+    page = client_for(consultant).get(reverse("assessments:organisation", args=[team.organisation.slug])).text
+    header = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    titles = re.findall(r'<th scope="col">([^<]+)</th>', header)
+    core = list(playbook.challenges.filter(is_module=False).order_by("order").values_list("title", flat=True))
+    assert titles == ["Team", *core, modules[0].title, modules[1].title, "Submitted"]
 
 
 def test_a_workshop_offers_the_assessments_scope_and_refuses_a_module_outside_it(
