@@ -15,7 +15,8 @@ A page cached as a whole (the portfolio, the heatmap's table) reads only submitt
 id and submission time, with no fingerprint of its answers: nothing changes a submitted assessment's answers. Saving
 refuses (services.save_answers raises AssessmentLocked), shared answer sets reach open assessments only
 (shared_answers), the admin shows answers read-only, and reopening clears `submitted_at`, so the next submission has a
-new time. tests/assessments/test_portfolio_views.py follows each of these paths to the cached pages.
+new time. tests/assessments/test_portfolio_views.py checks the refusal and follows a reopening to the cached pages;
+tests/assessments/test_shared_answers.py checks that a set's changes leave submitted assessments as they were.
 """
 
 import hashlib
