@@ -52,6 +52,15 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# What an item of the list reads of its assessment (api.views.AssessmentList): the fields above, with the playbook
+# version and the submitter's username through their joins. A field missing here would cost a query per item.
+ASSESSMENT_ITEM_FIELDS = (
+    *(name for name in AssessmentSerializer.Meta.fields if name not in {"playbook_version", "submitted_by"}),
+    "playbook__version",
+    "submitted_by__username",
+)
+
+
 class NewAssessmentSerializer(serializers.Serializer):
     team = serializers.IntegerField(help_text="A team you lead (or consult for)")
     title = text(max_length=200)

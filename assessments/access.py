@@ -114,10 +114,10 @@ def _annotate_access(queryset: QuerySet, user: AbstractBaseUser, team_path: str)
         my_role=_role_of(user, team_path or "pk"),
         is_consultant=_consults(user, f"{prefix}organisation"),
         organisation_role=_organisation_role_of(user, f"{prefix}organisation"),
-    ).filter(**{f"{team_path or 'pk'}__in": _visible_team_ids(user)})
+    ).filter(**{f"{team_path or 'pk'}__in": visible_team_ids(user)})
 
 
-def _visible_team_ids(user: AbstractBaseUser) -> QuerySet:
+def visible_team_ids(user: AbstractBaseUser) -> QuerySet:
     """The teams the user has a role on, consults for or holds an organisation role over, as one subquery.
 
     Filtering by these ids, not by the annotations (which run once for each row), lets the database pick an estate's
