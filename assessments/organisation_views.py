@@ -88,8 +88,8 @@ def _columns(assessments: list[Assessment], scores: dict) -> dict[str, str]:
     """Every challenge the submissions were scored on, by slug with its title: the core challenges first, then the
     modules, each in its playbook's order, as the portfolio orders them (assessments.portfolio.challenge_columns)."""
     places: dict[str, tuple[bool, int]] = {}
-    for assessment in assessments:
-        for practice in load_practices(assessment.playbook):
+    for playbook in {assessment.playbook_id: assessment.playbook for assessment in assessments}.values():
+        for practice in load_practices(playbook):
             places.setdefault(practice.challenge.slug, (practice.challenge.is_module, practice.challenge.order))
     titles: dict[str, str] = {}
     for assessment in assessments:
