@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from assessments.models import Answer, Assessment, Membership, Organisation, Team
+from assessments.services import submissions_changed
 
 
 class TeamInline(admin.TabularInline):
@@ -50,3 +51,19 @@ class AssessmentAdmin(admin.ModelAdmin):
     search_fields = ["title", "team__name"]
     readonly_fields = ["playbook", "created_by", "created_at", "submitted_at", "submitted_by"]
     inlines = [AnswerInline]
+
+    # An operator's edit (status, targets, modules, team) may change what the portfolio and benchmark show.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for team_id in {obj.team_id, form.initial.get("team")} - {None}:
+            submissions_changed(team_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        submissions_changed(obj.team_id)
+
+    def delete_queryset(self, request, queryset):
+        team_ids = set(queryset.values_list("team", flat=True))
+        super().delete_queryset(request, queryset)
+        for team_id in team_ids:
+            submissions_changed(team_id)

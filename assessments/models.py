@@ -96,6 +96,9 @@ class Team(models.Model):
     product_area = models.CharField(max_length=100, blank=True)
     tags = models.JSONField(default=list, blank=True, help_text="Free tags, lower case, for portfolio filters")
     archived_at = models.DateTimeField(null=True, blank=True, help_text="Archived teams keep their data, read-only")
+    # Counts changes to the team's submitted assessments (services.submissions_changed), so that pages summing up
+    # many teams' submissions (the portfolio, the benchmark) can name them by the teams' rows alone.
+    submissions_revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -103,6 +106,13 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The revision is only counted up in the database: saving a team read earlier must not write back its count.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kept = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+            kwargs["update_fields"] = [name for name in kept if name != "submissions_revision"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:team", args=[self.pk])

@@ -45,6 +45,7 @@ class TeamRow:
     business_unit: str = ""
     product_area: str = ""
     tags: tuple[str, ...] = ()
+    submissions_revision: int = 0  # names the team's submitted assessments in the portfolio's cache key
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,29 @@
 """An organisation's portfolio for its stakeholders: the page, its PDF and its CSV, from the same numbers.
 
 Loading costs the same few queries whatever the number of teams or what the cache holds: the teams, their
-submitted assessments, the assessments to score with their playbook versions, and their fingerprints and answers
-(the playbooks' practices are cached per process, each assessment's score and plan per revision of its answers:
+submitted assessments with their playbook versions, and the fingerprints and answers of those scored (the playbooks'
+practices are cached per process, each assessment's score and plan per revision of its answers:
 assessments.scored_cache). The aggregates are the pure functions of `assessments.portfolio`.
 
 Two years of two hundred teams' submissions take far longer to score and aggregate than to name, so the computed
 portfolio is cached per process under a key naming everything it is computed from (`name_portfolio`): the day, which
-decides the quarters, the filters, the teams, and each assessment read (its playbook version, submission time, targets
-and modules; a submitted assessment's answers never change, as assessments.scored_cache explains). Any change to one
-of them makes a new key. The page's sections are cached as HTML under the same key, so a page read from the cache
-unpickles one string, not thousands of objects.
+decides the quarters, the filters, and the teams, each with its `submissions_revision`, which every submission,
+reopening, deletion, restoring and change of targets counts up (services.submissions_changed; a submitted
+assessment's answers never change, as assessments.scored_cache explains). Any change to one of them makes a new key,
+named without reading a single assessment. The page's sections are cached as HTML under the same key, so a page read
+from the cache unpickles one string, not thousands of objects.
 """
 
 import csv
 import io
 from collections.abc import Collection
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from dataclasses import asdict, astuple, dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
-from django.db.models import TextField
-from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -51,7 +50,7 @@ from assessments.portfolio import (
 )
 from assessments.report import render_pdf
 from assessments.results import ScoredPlan, scoped_practices
-from assessments.scored_cache import NO_ASSESSMENT, content_key, score_and_plan_cached
+from assessments.scored_cache import content_key, score_and_plan_cached
 from audit.models import EventKind
 from audit.services import record
 from playbook.rules import TOP_LEVEL
@@ -76,8 +75,8 @@ class LoadedPortfolio:
 
 def team_rows(organisation: Organisation) -> list[TeamRow]:
     teams = organisation.teams.filter(archived_at__isnull=True).order_by("name")
-    rows = teams.values_list("pk", "name", "business_unit", "product_area", "tags")
-    return [TeamRow(pk, name, unit, area, tuple(tags)) for pk, name, unit, area, tags in rows]
+    rows = teams.values_list("pk", "name", "business_unit", "product_area", "tags", "submissions_revision")
+    return [TeamRow(pk, name, unit, area, tuple(tags), revision) for pk, name, unit, area, tags, revision in rows]
 
 
 def _scope(assessment: Assessment, scopes: dict) -> tuple[dict, dict]:
@@ -120,37 +119,25 @@ class NamedPortfolio:
     teams: list[TeamRow]
     team_filter: TeamFilter
     today: date  # decides the quarters
-    dated: list[tuple[int, int, datetime]]  # (team, assessment, submitted at) of the teams' submitted assessments
-    needed: set[int]  # the assessments the portfolio reads
     key: str
 
 
 def name_portfolio(teams: list[TeamRow], team_filter: TeamFilter) -> NamedPortfolio:
-    """One query: the submitted assessments of the teams the filter keeps."""
-    kept = {team.team_id for team in filter_teams(teams, team_filter)}
-    submitted = Assessment.objects.filter(team_id__in=kept, status=Status.SUBMITTED, submitted_at__isnull=False)
-    # Targets and modules as the database writes them: the key needs their text, not their values.
-    as_text = Cast("targets", TextField()), Cast("modules", TextField())
-    rows = list(submitted.values_list("pk", "team", "playbook", "submitted_at", *as_text).order_by("pk"))
-    today, here = timezone.localdate(), timezone.get_current_timezone()
-    dated = [(team, pk, at.astimezone(here)) for pk, team, _, at, _, _ in rows]
-    # Only what the portfolio reads is scored: each team's latest, and its latest by each quarter's end.
-    needed = submissions_to_score(dated, last_quarters(today))
-    parts = (
-        today,
-        asdict(team_filter),
-        [(team.team_id, team.name, team.business_unit, team.product_area, team.tags) for team in teams],
-        [row for row in rows if row[0] in needed],
-    )
-    return NamedPortfolio(teams, team_filter, today, dated, needed, content_key("portfolio", parts))
+    """No query: each team's row names its submitted assessments by its `submissions_revision`, which every
+    submission, reopening, deletion, restoring and change of targets counts up (services.submissions_changed)."""
+    today = timezone.localdate()
+    parts = (today, asdict(team_filter), [astuple(team) for team in teams])
+    return NamedPortfolio(teams, team_filter, today, content_key("portfolio", parts))
 
 
-def _read_assessments(assessment_ids: Collection[int]) -> list[Assessment]:
-    """The assessments to score, with their playbook versions: one query, even for none."""
-    assessments = Assessment.objects.filter(pk__in=assessment_ids or [NO_ASSESSMENT]).select_related("playbook")
-    return list(
-        assessments.only("team", "playbook", "submitted_at", "targets", "modules").defer("playbook__scoring_method")
+def _read_submitted(team_ids: Collection[int]) -> list[Assessment]:
+    """The teams' submitted assessments, with their playbook versions: one query, even for no team."""
+    # No team has id 0: an empty list would skip the query, and the page would cost less when cached.
+    submitted = Assessment.objects.filter(
+        team_id__in=list(team_ids) or [0], status=Status.SUBMITTED, submitted_at__isnull=False
     )
+    fields = ("team", "playbook", "submitted_at", "targets", "modules")
+    return list(submitted.select_related("playbook").only(*fields).defer("playbook__scoring_method").order_by("pk"))
 
 
 def compute_portfolio(
@@ -160,9 +147,15 @@ def compute_portfolio(
     (the page's HTML is cached): they then run over no assessment, so a page costs the same whatever the cache holds."""
     cache = caches["fragments"]  # per process: the key names the content, so processes need not agree
     computed = cache.get(named.key) if wanted else None
-    read = _read_assessments(named.needed if wanted and computed is None else ())
-    # Plans only of each team's latest: the common plan items read no other.
-    scored = score_and_plan_cached(read, plan_for=submissions_to_score(named.dated, ()) if read else ())
+    kept = [team.team_id for team in filter_teams(named.teams, named.team_filter)]
+    submitted = _read_submitted(kept if wanted and computed is None else ())
+    here = timezone.get_current_timezone()
+    dated = [(a.team_id, a.pk, a.submitted_at.astimezone(here)) for a in submitted]
+    # Only what the portfolio reads is scored: each team's latest, and its latest by each quarter's end; and only
+    # the latest are planned, as the common plan items read no other.
+    needed = submissions_to_score(dated, last_quarters(named.today))
+    read = [assessment for assessment in submitted if assessment.pk in needed]
+    scored = score_and_plan_cached(read, plan_for=submissions_to_score(dated, ()) if read else ())
     if wanted and computed is None:
         newest = max(read, key=lambda a: a.submitted_at, default=None)
         scopes: dict = {}

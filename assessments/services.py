@@ -8,6 +8,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from assessments import evidence, shared_answers
@@ -257,6 +258,13 @@ def save_practice(
     return PracticeSaved(outcome, stored, answered_count(assessment, in_challenge), len(in_challenge))
 
 
+def submissions_changed(team_id: int) -> None:
+    """Count a change to what the team's submitted assessments show: one submitted, reopened, deleted or restored,
+    or its targets set. The portfolio and the benchmark name their inputs by this count (Team.submissions_revision),
+    so every write of those goes through here, the admin's included."""
+    Team.objects.filter(pk=team_id).update(submissions_revision=F("submissions_revision") + 1)
+
+
 def _lock_against_submission(assessment: Assessment) -> Assessment:
     """Saves to one assessment hold a shared lock on it, so they run side by side while a submission waits.
 
@@ -287,6 +295,7 @@ def submit_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> None
     Submission.objects.create(
         assessment=assessment, submitted_at=now, submitted_by=user, submitted_by_name=user.get_username()
     )
+    submissions_changed(assessment.team_id)
     webhook_events.assessment_submitted(assessment, score, submitted_at=now)
 
 
@@ -300,6 +309,7 @@ def reopen_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> None
     Submission.objects.filter(assessment=assessment, reopened_at__isnull=True).update(
         reopened_at=now, reopened_by=user, reopened_by_name=user.get_username()
     )
+    submissions_changed(assessment.team_id)
     shared_answers.catch_up(assessment=assessment, user=user)
     record(
         EventKind.ASSESSMENT_REOPENED,
@@ -324,6 +334,7 @@ def delete_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> date
     be restored until the returned time. Its open workshops close, as a deleted assessment takes no answers."""
     now = timezone.now()
     Assessment.objects.filter(pk=assessment.pk).update(deleted_at=now, deleted_by=user)
+    submissions_changed(assessment.team_id)
     assessment.deleted_at = now
     assessment.workshops.filter(closed_at__isnull=True).update(closed_at=now)
     record(
@@ -340,6 +351,7 @@ def restore_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> Non
     if restorable_until(assessment) < timezone.now():
         raise RestoreWindowOver()
     Assessment.with_deleted.filter(pk=assessment.pk).update(deleted_at=None, deleted_by=None)
+    submissions_changed(assessment.team_id)
     record(
         EventKind.ASSESSMENT_RESTORED,
         f"{user.get_username()} restored “{assessment.title}”",
@@ -379,3 +391,4 @@ def purge_deleted(*, now=None) -> list[str]:
 @transaction.atomic
 def set_targets(*, assessment: Assessment, targets: dict[str, int]) -> None:
     Assessment.objects.filter(pk=assessment.pk).update(targets=targets, updated_at=timezone.now())
+    submissions_changed(assessment.team_id)

@@ -134,6 +134,16 @@ def test_a_reopened_assessment_leaves_the_pool_and_its_earlier_one_returns(team,
     assert first.pk != second.pk
 
 
+def test_the_cached_pool_follows_a_deleted_and_a_restored_submission_at_once(team, lead):
+    opted_in(team, lead, peers=0)
+    second = submitted_assessment(team, lead, title="Second", level_for=lambda practice: 2)
+    assert {c.score for c in load_contributions()} == {2.0}
+    services.delete_assessment(assessment=second, user=lead)
+    assert {c.score for c in load_contributions()} == {4.0}
+    services.restore_assessment(assessment=second, user=lead)
+    assert {c.score for c in load_contributions()} == {2.0}
+
+
 def test_the_cached_pool_follows_a_new_submission_at_once(team, lead):
     opted_in(team, lead, peers=3)
     assert len({c.organisation_id for c in load_contributions()}) == 4

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +20,11 @@ from assessments.portfolio import TeamFilter
 from assessments.portfolio_views import CSV_COLUMNS, load_portfolio, name_portfolio, team_rows
 from assessments.results import build_results, score_and_plan_many
 from audit.models import EventKind, SecurityEvent
+from identity.services import activate_totp
+from identity.totp import DEMO_TOTP_SECRET
 from playbook.models import AnswerOption
 from tests.assessments.test_report import boxes_past_the_right_margin
-from tests.factories import TeamFactory, publish_synthetic_playbook, resubmitted, submitted_assessment
+from tests.factories import TeamFactory, UserFactory, publish_synthetic_playbook, resubmitted, submitted_assessment
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +251,29 @@ def test_changed_answers_show_in_the_portfolio_at_once(client_for, consultant, e
     assert client.get(portfolio_url(estate)).context["loaded"].portfolio.distribution[0].by_level == (0, 0, 1, 2, 0)
 
 
+def test_a_deleted_submission_leaves_the_portfolio_at_once_and_comes_back_when_restored(client_for, consultant, estate):
+    client = client_for(consultant)
+
+    def levels():
+        return client.get(portfolio_url(estate)).context["loaded"].portfolio.distribution[0].by_level
+
+    assert levels() == (0, 1, 1, 1, 0)
+    bravo = Assessment.objects.get(team__name="Bravo")
+    services.delete_assessment(assessment=bravo, user=bravo.created_by)
+    assert levels() == (0, 1, 1, 0, 0)
+    services.restore_assessment(assessment=bravo, user=bravo.created_by)
+    assert levels() == (0, 1, 1, 1, 0)
+
+
+def test_saving_a_team_read_before_a_submission_keeps_the_submissions_count(estate):
+    team = Team.objects.get(name="Bravo")
+    submitted_assessment(team, Assessment.objects.get(team=team).created_by, title="Later")
+    team.name = "Bravo team"
+    team.save()
+    team.refresh_from_db()
+    assert team.submissions_revision == 2
+
+
 def test_an_archived_team_leaves_the_portfolio_at_once(client_for, consultant, estate):
     client = client_for(consultant)
     client.get(portfolio_url(estate))
@@ -266,20 +292,44 @@ def _reopen(organisation):
 
 
 def _resubmit(organisation):
-    Assessment.objects.filter(team__name="Bravo").update(submitted_at=timezone.now() - timedelta(days=1))
+    bravo = Assessment.objects.get(team__name="Bravo")
+    resubmitted(bravo, bravo.created_by, level_for=lambda p: 3)  # the same answers, a new submission time
 
 
 def _new_targets(organisation):
-    Assessment.objects.filter(team__name="Bravo").update(targets={"challenge-1": 4})
+    services.set_targets(assessment=Assessment.objects.get(team__name="Bravo"), targets={"challenge-1": 4})
+
+
+def _delete(organisation):
+    bravo = Assessment.objects.get(team__name="Bravo")
+    services.delete_assessment(assessment=bravo, user=bravo.created_by)
+
+
+def edited_by_an_operator(assessment: Assessment, **changes) -> None:
+    """Saved through the admin's change page, as the operator's browser would post it."""
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    activate_totp(user=operator, secret=DEMO_TOTP_SECRET)
+    client = Client()
+    client.force_login(operator)
+    url = reverse("admin:assessments_assessment_change", args=[assessment.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].field.prepare_value(form[name].value()) for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data |= {formset.management_form.add_prefix(k): v for k, v in formset.management_form.initial.items()}
+        data |= {f.add_prefix(name): f[name].value() for f in formset.forms for name in f.fields if f[name].value()}
+    saved = client.post(url, data | changes)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
 
 
 def _new_modules(organisation):
-    Assessment.objects.filter(team__name="Bravo").update(modules=["a-module"])
+    edited_by_an_operator(Assessment.objects.get(team__name="Bravo"), modules='["a-module"]')
 
 
-def _new_playbook_version(organisation):
-    other = publish_synthetic_playbook(version="portfolio-test-2", challenges=3, practices=2)
-    Assessment.objects.filter(team__name="Bravo").update(playbook=other)
+def _moved_to_another_team(organisation):
+    edited_by_an_operator(Assessment.objects.get(team__name="Bravo"), team=Team.objects.get(name="Alpha").pk)
 
 
 def _retag(organisation):
@@ -302,8 +352,9 @@ def _new_submission(organisation):
         _reopen,
         _resubmit,
         _new_targets,
+        _delete,
         _new_modules,
-        _new_playbook_version,
+        _moved_to_another_team,
         _retag,
         _archive,
         _new_submission,
