@@ -17,7 +17,7 @@ from the cache unpickles one string, not thousands of objects.
 import csv
 import io
 from collections.abc import Collection
-from dataclasses import asdict, astuple, dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from urllib.parse import urlencode
 
@@ -126,7 +126,8 @@ def name_portfolio(teams: list[TeamRow], team_filter: TeamFilter) -> NamedPortfo
     """No query: each team's row names its submitted assessments by its `submissions_revision`, which every
     submission, reopening, deletion, restoring and change of targets counts up (services.submissions_changed)."""
     today = timezone.localdate()
-    parts = (today, asdict(team_filter), [astuple(team) for team in teams])
+    rows = [(t.team_id, t.name, t.business_unit, t.product_area, t.tags, t.submissions_revision) for t in teams]
+    parts = (today, asdict(team_filter), rows)
     return NamedPortfolio(teams, team_filter, today, content_key("portfolio", parts))
 
 
