@@ -73,7 +73,7 @@ class AssessmentList(generics.ListCreateAPIView):
         # Only what an item shows, with its playbook version and submitter joined (else each would cost a query).
         # Without the teams' and organisations' rows and each row's roles, a page costs about a quarter less.
         assessments = (
-            Assessment.objects.filter(team__in=access.visible_team_ids(self.request.user))
+            Assessment.objects.filter(team__in=access.visible_team_id_list(self.request.user))
             .select_related("playbook", "submitted_by")
             .only(*s.ASSESSMENT_ITEM_FIELDS)
             .order_by("-created_at", "-pk")
@@ -244,7 +244,7 @@ class ActionList(generics.ListAPIView):
 
     def get_queryset(self):
         actions = (
-            Action.objects.filter(team__in=access.visible_team_ids(self.request.user))
+            Action.objects.filter(team__in=access.visible_team_id_list(self.request.user))
             .select_related("owner")
             .order_by("-created_at", "-pk")
         )

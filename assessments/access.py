@@ -132,6 +132,13 @@ def visible_team_ids(user: AbstractBaseUser) -> QuerySet:
     return Team.objects.filter(organisation__in=consulted.union(held)).order_by().values("pk").union(member_of)
 
 
+def visible_team_id_list(user: AbstractBaseUser) -> list[int]:
+    """The ids visible_team_ids names, read (one query). A long list (an API page of a consultant's estate) filters by
+    these: given the ids themselves, the database sees how few of the assessments or actions they hold and reads
+    them through the team_id indexes, where for the subquery it guesses a quarter of the teams and scans the table."""
+    return [row["pk"] for row in visible_team_ids(user).order_by()]
+
+
 def role_on_team(team_role: str | None, is_consultant: bool, organisation_role: str | None) -> str:
     """A role on the team itself decides; otherwise consulting for its organisation; otherwise an organisation role.
     (A lead's own team is run as its lead, whoever else they are elsewhere.)"""
