@@ -123,8 +123,8 @@ def visible_team_ids(user: AbstractBaseUser) -> QuerySet:
     Filtering by these ids, not by the annotations (which run once for each row), lets the database pick an estate's
     few hundred visible teams from the small team table first and then only their assessments, instead of testing
     each of twenty thousand assessments against three conditions. A union, not three conditions joined by OR: the
-    database can estimate how many teams each part finds (an OR of subqueries it takes for most of the table), and
-    so reads a consultant's two hundred teams' rows through their indexes instead of scanning every table.
+    database can estimate how many teams each part finds (an OR of subqueries it takes for most of the table). Its
+    guess can still be a few times too many, which for a long list means a scan: see visible_team_id_list.
     """
     consulted = Organisation.consultants.through.objects.filter(user=user).values("organisation")
     held = OrganisationMembership.objects.filter(user=user).order_by().values("organisation")
