@@ -70,12 +70,14 @@ class AssessmentList(generics.ListCreateAPIView):
     serializer_class = s.AssessmentSerializer
 
     def get_queryset(self):
-        # Only what an item shows, with its playbook version and submitter joined (else each would cost a query).
+        # Only what an item shows, with its playbook version joined and its submitter's name annotated (else each
+        # would cost a query).
         # Without the teams' and organisations' rows and each row's roles, a page costs about a quarter less.
         assessments = (
             Assessment.objects.filter(team__in=access.visible_team_id_list(self.request.user))
-            .select_related("playbook", "submitted_by")
+            .select_related("playbook")
             .only(*s.ASSESSMENT_ITEM_FIELDS)
+            .annotate(**s.username_of("submitted_by"))
             .order_by("-created_at", "-pk")
         )
         params = self.request.query_params
@@ -245,7 +247,7 @@ class ActionList(generics.ListAPIView):
     def get_queryset(self):
         actions = (
             Action.objects.filter(team__in=access.visible_team_id_list(self.request.user))
-            .select_related("owner")
+            .annotate(**s.username_of("owner"))
             .order_by("-created_at", "-pk")
         )
         params = self.request.query_params
