@@ -6,6 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
+from assessments.models import Team
+from tests.factories import submitted_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +31,20 @@ def test_the_home_page_costs_the_same_queries_for_one_assessment_as_for_ten(clie
     with CaptureQueriesContext(connection) as ten:
         client.get(reverse("assessments:home"))
     assert len(ten) == len(one)
+
+
+def test_a_cached_card_shows_each_change_at_once_and_only_what_the_person_may_do(client_for, team, lead, member):
+    """The cards are cached per process, shared by everyone who opens the page: each key names what its card shows."""
+    url = reverse("assessments:home")
+    client = client_for(lead)
+    draft = services.create_assessment(team=team, user=lead, title="First round")
+    assert "First round" in client.get(url).text
+    submitted_assessment(team, lead, title="Second round")
+    page = client.get(url).text
+    assert "Second round" in page and "submitted " in page
+    Team.objects.filter(pk=team.pk).update(name="Renamed team")
+    assert "Renamed team" in client.get(url).text
+    services.delete_assessment(assessment=draft, user=lead)
+    assert "First round" not in client.get(url).text
+    assert "Start an assessment" in client.get(url).text
+    assert "Start an assessment" not in client_for(member).get(url).text
