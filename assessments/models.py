@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -194,9 +194,14 @@ class Assessment(models.Model):
         ordering = ["-created_at"]
         default_manager_name = "objects"
         base_manager_name = "with_deleted"
-        # The few deleted assessments, which LiveActions leaves out, without reading the rest.
         indexes = [
-            models.Index(fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="deleted_assessments")
+            # The few deleted assessments, which LiveActions leaves out, without reading the rest.
+            models.Index(fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="deleted_assessments"),
+            # The API's list, newest first: a page is the first fifty of the visible teams' rows met in this order,
+            # not all of them sorted (a consultant's estate has thousands).
+            models.Index(
+                F("created_at").desc(), F("id").desc(), condition=Q(deleted_at__isnull=True), name="assessments_newest"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -421,6 +426,8 @@ class Action(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "practice_slug"], name="one_action_per_plan_item"),
         ]
+        # The API's list, newest first, as for assessments.
+        indexes = [models.Index(F("created_at").desc(), F("id").desc(), name="actions_newest")]
 
     def __str__(self) -> str:
         return self.title
