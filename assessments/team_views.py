@@ -1,5 +1,7 @@
 """Team pages: the dashboard, history and comparison."""
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
@@ -18,7 +20,7 @@ from assessments.access import Capability
 from assessments.charts import TrendSeries, trend_svg
 from assessments.comparison import Change, action_outcomes, compare_practices, compare_scopes
 from assessments.forms import CompareForm, NewAssessmentForm
-from assessments.models import Action, Assessment, Status, isolated
+from assessments.models import Action, Assessment, Status, Team, isolated
 from assessments.onboarding_views import needs_first_run
 from assessments.results import (
     action_record,
@@ -59,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/home.html", context)
 
 
-def team_cards(teams: list) -> list[SafeString]:
+def team_cards(teams: Sequence[Team]) -> list[SafeString]:
     """Each team's card on the home page, cached per process under a key naming everything it shows (the team, its
     organisation, whether the person may start an assessment, its newest assessments, and the language and time zone
     its dates are written in): a consultant's page of twenty teams renders only the cards that changed."""

@@ -270,8 +270,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # else a table in the database, the one store all web servers already share (made by api/migrations).
 # "fragments" is each process's own memory, for what is keyed by the data it shows: questionnaire cards by answer
 # revision, the results page's content and each assessment's score by a fingerprint of its answers, the heatmap's
-# table, the benchmark's pool. CACHE_MAX_ENTRIES=0 turns it off (all of it computed afresh on every page): `make bench`
-# measures the cold questionnaire so.
+# table, the portfolio, the benchmark's pool and the home page's team cards. CACHE_MAX_ENTRIES=0 turns it off (all
+# of it computed afresh on every page): `make bench` measures the cold questionnaire so.
 FRAGMENT_CACHE_ENTRIES = env_int("CACHE_MAX_ENTRIES", 20_000)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
