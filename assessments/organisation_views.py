@@ -2,8 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
-from django.db.models import OuterRef, Subquery, TextField
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -23,9 +22,9 @@ def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
     """A consultant's heatmap: each team's latest submitted levels by challenge.
 
     Two hundred teams' cells take far longer to score and render than to name, so the table is cached per process
-    under a key naming everything it shows: each team's name and latest submission (its playbook version, modules and
-    time; a submitted assessment's answers never change, as assessments.scored_cache explains). The key is read as
-    plain values; the teams and assessments are loaded as models, and scored, only to render the table afresh."""
+    under a key naming everything it shows: each team's name, its latest submission and its `submissions_revision`,
+    which counts every change to its submitted assessments, as for the portfolio (services.submissions_changed). The
+    key is read from the teams' rows alone; the assessments are loaded, and scored, only to render the table afresh."""
     organisation, organisation_access = access.get_organisation(request.user, slug)
     # Each team's latest chosen once per team, as Assessment.objects.latest_submitted_per_team does once per
     # assessment: an estate's teams have ten each.
@@ -37,38 +36,33 @@ def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
     teams = list(
         organisation.teams.filter(archived_at__isnull=True)
         .annotate(latest_id=Subquery(newest))
-        .values_list("pk", "name", "latest_id")
+        .values_list("pk", "name", "latest_id", "submissions_revision")
     )
-    latest_ids = [latest_id for _, _, latest_id in teams if latest_id]
-    shown = list(
-        Assessment.objects.filter(pk__in=latest_ids or [NO_ASSESSMENT])
-        .values_list("pk", "playbook", Cast("modules", TextField()), "submitted_at")
-        .order_by("pk")
-    )
-    key = content_key("heatmap-table", (teams, shown))
+    key = content_key("heatmap-table", teams)
     cache = caches["fragments"]  # per process: the key names the content, so processes need not agree
     table = cache.get(key)
     # A cached table needs nothing loaded or scored, but the same queries run (over no assessment), so the page costs
     # the same queries whatever the cache holds.
-    latest = _latest_assessments(latest_ids if table is None else [], {playbook for _, playbook, _, _ in shown})
+    latest_ids = [latest_id for _, _, latest_id, _ in teams if latest_id] if table is None else []
+    latest = _latest_assessments(latest_ids)
     scored = score_and_plan_cached(list(latest.values()))
     if table is None:
-        rows = [(Team(pk=pk, name=name, organisation=organisation), latest.get(pk)) for pk, name, _ in teams]
+        rows = [(Team(pk=pk, name=name, organisation=organisation), latest.get(pk)) for pk, name, _, _ in teams]
         table = _render_table(rows, {pk: one.score for pk, one in scored.items()})
         cache.set(key, table, HEATMAP_CACHE_SECONDS)
     context = {"organisation": organisation, "organisation_access": organisation_access}
     return render(request, "assessments/organisation_overview.html", context | {"table": mark_safe(table)})  # noqa: S308 (rendered by our template)
 
 
-def _latest_assessments(assessment_ids: list[int], playbook_ids: set[int]) -> dict[int, Assessment]:
+def _latest_assessments(assessment_ids: list[int]) -> dict[int, Assessment]:
     """The assessments to score, by team, with their playbook versions: two queries, even for none (each playbook
     version's row is read once, not once per team)."""
-    playbooks = PlaybookVersion.objects.in_bulk(playbook_ids if assessment_ids else [NO_ASSESSMENT])
-    assessments = (
+    assessments = list(
         Assessment.objects.filter(pk__in=assessment_ids or [NO_ASSESSMENT])
         .only("team", "playbook", "modules", "targets", "submitted_at")
         .order_by("pk")  # a stable order: a column takes its title from the first submission scored on it
     )
+    playbooks = PlaybookVersion.objects.in_bulk({a.playbook_id for a in assessments} or [NO_ASSESSMENT])
     for assessment in assessments:
         assessment.playbook = playbooks[assessment.playbook_id]
     return {assessment.team_id: assessment for assessment in assessments}

@@ -11,11 +11,12 @@ Two queries whatever the number of assessments or how many are cached: the finge
 and the answers of the assessments not cached. Both run even when every score is cached, or there is none to score, so
 that a page costs the same queries whatever the cache holds.
 
-A page cached as a whole (the portfolio, the heatmap's table) reads only submitted assessments, and names each by its
-id and submission time, with no fingerprint of its answers: nothing changes a submitted assessment's answers. Saving
-refuses (services.save_answers raises AssessmentLocked), shared answer sets reach open assessments only
-(shared_answers), the admin shows answers read-only, and reopening clears `submitted_at`, so the next submission has a
-new time. tests/assessments/test_portfolio_views.py checks the refusal and follows a reopening to the cached pages;
+A page cached as a whole (the portfolio, the heatmap's table) reads only submitted assessments, and names them by
+each team's `submissions_revision` (counted up by services.submissions_changed on every submission, reopening,
+deletion, restoring and change of targets), with no fingerprint of their answers: nothing changes a submitted
+assessment's answers. Saving refuses (services.save_answers raises AssessmentLocked), shared answer sets reach open
+assessments only (shared_answers), the admin shows answers read-only, and changing them means reopening, which
+counts. tests/assessments/test_portfolio_views.py checks the refusal and follows each change to the cached pages;
 tests/assessments/test_shared_answers.py checks that a set's changes leave submitted assessments as they were.
 """
 
