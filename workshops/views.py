@@ -240,12 +240,12 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 # Participants
 
 
+# What every page of the room reads of its workshop.
+WORKSHOP_RELATED = ("assessment__playbook", "current_practice")
+
+
 def _workshop_by_code(code: str) -> Workshop | None:
-    return (
-        Workshop.objects.select_related("assessment__playbook", "current_practice")
-        .filter(join_code=services.normalise_code(code))
-        .first()
-    )
+    return Workshop.objects.select_related(*WORKSHOP_RELATED).filter(join_code=services.normalise_code(code)).first()
 
 
 def _cannot_join(request: HttpRequest, form: JoinForm, *, problem: str = "nowhere", status: int = 404) -> HttpResponse:
@@ -261,10 +261,27 @@ def _cannot_join(request: HttpRequest, form: JoinForm, *, problem: str = "nowher
 def _participant(request: HttpRequest, workshop: Workshop) -> Participant | None:
     participant_id = request.session.get(SESSION_KEY, {}).get(str(workshop.pk))
     if participant_id:
-        return Participant.objects.filter(pk=participant_id, workshop=workshop).first()
-    if request.user.is_authenticated:
-        return Participant.objects.filter(workshop=workshop, user=request.user).first()
-    return None
+        participant = Participant.objects.filter(pk=participant_id, workshop=workshop).first()
+    elif request.user.is_authenticated:
+        participant = Participant.objects.filter(workshop=workshop, user=request.user).first()
+    else:
+        return None
+    if participant is not None:
+        participant.workshop = workshop  # voting reads it: not loaded twice
+    return participant
+
+
+def _joined_participant(request: HttpRequest, code: str) -> Participant | None:
+    """The place this browser joined in the workshop with that code, with its workshop, in one query: every vote and
+    every poll of every phone in the room starts here."""
+    joined = request.session.get(SESSION_KEY)
+    if not joined:
+        return None
+    return (
+        Participant.objects.select_related(*(f"workshop__{related}" for related in WORKSHOP_RELATED))
+        .filter(pk__in=joined.values(), workshop__join_code=services.normalise_code(code))
+        .first()
+    )
 
 
 def _remember(request: HttpRequest, participant: Participant) -> None:
@@ -338,8 +355,12 @@ def _ballot_context(workshop: Workshop, participant: Participant) -> dict:
 
 def _in_the_room(request: HttpRequest, code: str) -> tuple[Workshop, Participant] | HttpResponse:
     """The workshop and this browser's participant in it (even once it has ended), or the page to show instead."""
-    workshop = _workshop_by_code(code)
-    participant = _participant(request, workshop) if workshop is not None else None
+    participant = _joined_participant(request, code)
+    if participant is not None:
+        workshop = participant.workshop
+    else:
+        workshop = _workshop_by_code(code)
+        participant = _participant(request, workshop) if workshop is not None else None
     if participant is None:
         if workshop is None or not workshop.is_open:
             return _cannot_join(request, JoinForm(initial={"code": code}))

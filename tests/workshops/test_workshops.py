@@ -120,6 +120,27 @@ def test_a_participant_votes_changes_their_vote_and_reconnects_to_the_same_ballo
     assert Participant.objects.count() == 1
 
 
+def test_a_vote_and_a_poll_cost_a_fixed_few_queries(guest_client, workshop):
+    """Each phone in the room votes and polls: its session, its place with the workshop, and for a vote the room's
+    decision and one upsert of the ballot, whether it is the first vote on the practice or a change."""
+    join_as_guest(guest_client, workshop, "Kim")
+    practice = workshop_practices(workshop)[0]
+
+    def queries(request) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert request().status_code == 200
+        # Savepoints only appear because each test runs in a transaction.
+        return [query["sql"] for query in captured.captured_queries if "SAVEPOINT" not in query["sql"]]
+
+    first = queries(lambda: vote(guest_client, workshop, practice, 1, **HTMX))
+    changed = queries(lambda: vote(guest_client, workshop, practice, 3, **HTMX))
+    assert len(first) == len(changed) == 4
+    assert changed[-1].startswith('INSERT INTO "workshops_ballot"') and "ON CONFLICT" in changed[-1]
+    assert list(Ballot.objects.values_list("level", flat=True)) == [3]
+    poll = queries(lambda: guest_client.get(reverse("workshops:ballot", args=[workshop.join_code]) + "?now=1", **HTMX))
+    assert len(poll) == 2  # the session, and the place with its workshop
+
+
 def test_voting_works_without_javascript(guest_client, workshop):
     join_as_guest(guest_client, workshop, "Noscript")
     practice = workshop_practices(workshop)[1]
