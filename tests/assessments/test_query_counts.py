@@ -61,3 +61,19 @@ def test_dashboard_and_history_costs_do_not_grow_with_the_number_of_assessments(
     many = page_costs(client, team, lead, challenges=5, practices=2, assessments=6)
     assert one["dashboard"] == many["dashboard"]
     assert one["history"] == many["history"]
+
+
+def test_a_page_finds_its_own_assessment_or_team_by_key_without_sorting(client_for, lead, team):
+    """Looking one row up by its key with first() sorted it by the model's default ordering: a sort for nothing,
+    compiled on every request, and for a team a join to its organisation."""
+    _, assessment = world(team, lead, challenges=2, practices=2)
+    client = client_for(lead)
+    pages = {
+        reverse("assessments:results", args=[assessment.pk]): f'"assessments_assessment"."id" = {assessment.pk}',
+        team.get_absolute_url(): f'"assessments_team"."id" = {team.pk}',
+    }
+    for url, by_key in pages.items():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        lookup = next(query["sql"] for query in queries.captured_queries if by_key in query["sql"])
+        assert "ORDER BY" not in lookup, lookup
