@@ -197,8 +197,9 @@ def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Seq
             before = answer_snapshot(answer)
             for name, value in values.items():
                 setattr(answer, name, value)
-            # Whoever saves a carried suggestion has looked at it: it now counts.
-            answer.to_confirm, answer.suggested_option = False, None
+            # Whoever saves a carried suggestion has looked at it: it now counts, and what it was carried from (shown
+            # only while it waits) goes with the suggestion, as when a shared answer replaces it or a file is imported.
+            answer.to_confirm, answer.suggested_option, answer.carried_from = False, None, None
             answer.revision += 1
             answer.updated_by = user
             answer.save()

@@ -384,7 +384,12 @@ def test_a_carried_answer_waits_for_confirmation_and_counts_once_confirmed(asses
     saved = autosave(client, assessment, challenge, practice, data | {f"{practice.slug}-confirm": "on"})
     assert ">Saved<" in saved.text and "To confirm." not in saved.text
     answer = Answer.objects.get(assessment=assessment, practice=practice)
-    assert (answer.to_confirm, answer.option.level) == (False, 2)
+    assert (answer.to_confirm, answer.option.level, answer.suggested_option, answer.carried_from) == (
+        False,
+        2,
+        None,
+        None,
+    )
 
 
 def test_the_questionnaire_names_the_product_assessed(client_for, team, lead):
