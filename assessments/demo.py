@@ -1,4 +1,5 @@
-"""Demo organisation for trying the app: two teams, five users, three assessments a quarter apart, tracked actions.
+"""Demo organisation for trying the app: two teams, five users, three assessments a quarter apart, tracked actions,
+a workshop in progress.
 
 The two submitted assessments are dated in the past, on the previous playbook
 version, so that the history, the trend column and the comparison have
@@ -45,6 +46,8 @@ from integrations.models import TrackerKind, TrackerLink
 from playbook.models import PlaybookVersion
 from playbook.published import load_practices
 from webhooks.demo import add_demo_webhook
+from workshops import services as workshop_services
+from workshops.board import workshop_practices
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo data only, refused when DEBUG is off
 # Levels given to the practices of each challenge, in order: a plausible, uneven team.
@@ -141,6 +144,7 @@ def load_demo() -> bool:
     runbook = ContentFile(DEMO_RUNBOOK, name="rollback-runbook.md")
     evidence.attach_evidence(assessment=draft, practice=scoped_practices(draft)[0], user=lead, upload=runbook)
     _share_platform_answers(organisation, draft, lead=lead, maintainer=consultant)
+    _workshop_in_progress(draft, lead, member=get_user_model().objects.get(username="member"))
     services.create_assessment(
         team=pricing, user=_user("other-lead"), title="Pricing baseline", subject="Dynamic pricing engine"
     )
@@ -309,6 +313,37 @@ def _share_platform_answers(organisation: Organisation, draft: Assessment, *, le
             services.AnswerInput(changed, changed.options.get(level=4), notes=notes + " Now checked on every run.")
         ],
     )
+
+
+# A room reviewing the Autumn draft's first challenge: four guests and the team's member voting, one practice agreed
+# and written into the draft, the room moved on to the next. Open for three days after `make run`, then expired.
+WORKSHOP_GUESTS = ("Ana (risk)", "Ben (product)", "Chen (ops)", "Dee (data)")
+# Each guest's level for the first practices of the challenge: the first agreed, the second split, the third unvoted.
+WORKSHOP_VOTES = ((2, 1), (2, 3), (3, 1), (2, 4))
+
+
+def _workshop_in_progress(draft: Assessment, lead, *, member) -> None:
+    first = scoped_practices(draft)[0].challenge
+    workshop = workshop_services.create_workshop(
+        assessment=draft, user=lead, title="Autumn review: the room's view", challenge_slugs=[first.slug], hours=72
+    )
+    practices = workshop_practices(workshop)
+    guests = [
+        workshop_services.join_as_guest(workshop=workshop, display_name=name, address="192.0.2.10")
+        for name in WORKSHOP_GUESTS
+    ]
+    for guest, levels in zip(guests, WORKSHOP_VOTES, strict=True):
+        for practice, level in zip(practices, levels, strict=False):
+            workshop_services.cast_ballot(participant=guest, practice=practice, level=level, not_applicable=False)
+    in_the_room = workshop_services.join_as_member(workshop=workshop, user=member)
+    workshop_services.cast_ballot(participant=in_the_room, practice=practices[0], level=2, not_applicable=False)
+    agreed = {option.level: option for option in practices[0].options.all()}[2]
+    workshop_services.record_decision(
+        workshop=workshop,
+        answer=services.AnswerInput(practice=practices[0], option=agreed, notes="Agreed in the autumn workshop."),
+        user=lead,
+    )
+    workshop_services.move_room(workshop=workshop, practice=practices[1])
 
 
 def _track_first_actions(assessment: Assessment, lead, *, owner) -> None:

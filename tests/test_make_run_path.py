@@ -12,6 +12,7 @@ from django.core.management import call_command
 from io import StringIO
 from django.test import Client
 from assessments.models import Assessment
+from workshops.models import Workshop
 client = Client()
 assert client.post("/accounts/login/", {"login": "lead", "password": "demo"}).status_code == 302
 # The demo consultant is staff: after the password, the code `make demo-code` prints. Only once per test: a code
@@ -28,6 +29,8 @@ if SIGN_IN_CONSULTANT:
 pages = ["/", "/playbook/"]
 for a in Assessment.objects.filter(team__slug="fraud-detection"):
     pages += [f"/assessments/{a.pk}/", f"/assessments/{a.pk}/results/", f"/assessments/{a.pk}/report.pdf"]
+for workshop in Workshop.objects.all():
+    pages += [workshop.get_absolute_url(), f"{workshop.get_absolute_url()}projector/"]
 for page in pages:
     response = client.get(page)
     print(page, response.status_code, response["Content-Type"].split(";")[0])
@@ -62,7 +65,8 @@ def test_a_fresh_sqlite_database_gets_the_playbook_and_demo_data_and_serves_page
         return {page: (status, kind) for page, status, kind in (line.split() for line in lines if line.strip())}
 
     first = render_pages(sign_in_consultant=True)
-    assert len(first) == 12  # home, playbook, three pages of each demo assessment, the consultant's heatmap
+    # home, playbook, three pages of each demo assessment, the workshop's board and projector, the consultant's heatmap
+    assert len(first) == 14
     pdfs = [page for page in first if page.endswith(".pdf")]
     assert {first[page] for page in first if page not in pdfs} == {("200", "text/html")}
     # PDFs are queued for the background worker: a progress page first, the PDF once the worker ran.
