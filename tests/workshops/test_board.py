@@ -305,3 +305,20 @@ def test_an_inherited_answer_is_not_replaced_by_the_room_and_the_board_says_why(
 
     assert "Nothing was recorded" in response.text
     assert Answer.objects.get(assessment=assessment, practice=practice).option.level == 3
+
+
+def test_a_carried_suggestion_shows_on_the_board_as_waiting_for_confirmation(client_for, lead, workshop, assessment):
+    practice = workshop_practices(workshop)[0]
+    Answer.objects.create(
+        assessment=assessment,
+        practice=practice,
+        to_confirm=True,
+        suggested_option=practice.options.all()[3],
+        carried_from={"assessment": "Spring", "version": "2026.1", "answers": []},
+        updated_by=lead,
+    )
+    page = client_for(lead).get(workshop.get_absolute_url()).text
+    row = re.search(rf'<section[^>]*id="row-{practice.slug}".*?</section>', page, re.S).group(0)
+    now = row.split("In the assessment now:", 1)[1].split("</p>", 1)[0]
+    assert "<strong>level 3 suggested</strong>, carried from an earlier assessment and not yet confirmed." in now
+    assert "no answer yet" not in now and ", by " not in now
