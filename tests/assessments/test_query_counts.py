@@ -66,7 +66,7 @@ def test_dashboard_and_history_costs_do_not_grow_with_the_number_of_assessments(
 def test_a_page_finds_its_own_assessment_or_team_by_key_without_sorting(client_for, lead, team):
     """Looking one row up by its key with first() sorted it by the model's default ordering: a sort for nothing,
     compiled on every request, and for a team a join to its organisation."""
-    _, assessment = world(team, lead, challenges=2, practices=2)
+    _, assessment = world(team, lead, challenges=3, practices=2)
     client = client_for(lead)
     pages = {
         reverse("assessments:results", args=[assessment.pk]): f'"assessments_assessment"."id" = {assessment.pk}',
