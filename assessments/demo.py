@@ -144,7 +144,7 @@ def load_demo() -> bool:
     runbook = ContentFile(DEMO_RUNBOOK, name="rollback-runbook.md")
     evidence.attach_evidence(assessment=draft, practice=scoped_practices(draft)[0], user=lead, upload=runbook)
     _share_platform_answers(organisation, draft, lead=lead, maintainer=consultant)
-    _workshop_in_progress(draft, lead, member=get_user_model().objects.get(username="member"))
+    _workshop_in_progress(draft, lead, member=_user("member"))
     services.create_assessment(
         team=pricing, user=_user("other-lead"), title="Pricing baseline", subject="Dynamic pricing engine"
     )
