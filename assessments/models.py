@@ -202,6 +202,13 @@ class Assessment(models.Model):
             models.Index(
                 F("created_at").desc(), F("id").desc(), condition=Q(deleted_at__isnull=True), name="assessments_newest"
             ),
+            # Each team's newest submission (latest_submitted_per_team, the heatmap, the benchmark's pool) is the first
+            # entry of its team here: no sort of the team's assessments, which an estate runs for hundreds of teams.
+            models.Index(
+                fields=["team", "-submitted_at", "-id"],
+                condition=Q(status=Status.SUBMITTED, deleted_at__isnull=True),
+                name="latest_submitted",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,6 +36,7 @@ def organisation_overview(request: HttpRequest, slug: str) -> HttpResponse:
     teams = list(
         organisation.teams.filter(archived_at__isnull=True)
         .annotate(latest_id=Subquery(newest))
+        .order_by("name", "pk")  # one organisation's teams: the default ordering would join it to sort by its name
         .values_list("pk", "name", "latest_id", "submissions_revision")
     )
     key = content_key("heatmap-table", teams)
