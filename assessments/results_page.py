@@ -10,7 +10,8 @@ and `updated_at`; the benchmark pool by its own fingerprint. So no change can le
 next request computes a new key and renders afresh.
 
 A key costs two queries where the page used to load the same rows in full: the answers' fingerprint and the
-earlier actions, which are shown as they are. The CSRF token is the one per-person part: the cached HTML holds a
+earlier actions, which are shown as they are. A submitted assessment's answers need no fingerprint (_answers_named),
+so its key costs the one. The CSRF token is the one per-person part: the cached HTML holds a
 placeholder that each response replaces with its own token.
 """
 
@@ -61,7 +62,7 @@ def _cache_key(assessment: Assessment, team_access: TeamAccess, prepared_by: str
         team_access.can_manage,
         team_access.sees_notes,
         prepared_by,
-        answer_fingerprints([assessment.pk]).get(assessment.pk),
+        _answers_named(assessment),
         shown["benchmark_pool"],
         shown["benchmark_opt_in_url"],
         sorted(shown["tracked"]),
@@ -70,6 +71,15 @@ def _cache_key(assessment: Assessment, team_access: TeamAccess, prepared_by: str
         [astuple(record) for record in shown["earlier"]],
     ]
     return "results-content:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _answers_named(assessment: Assessment) -> tuple | None:
+    """What names the assessment's answers in the key. A submitted assessment's answers cannot change until it is
+    reopened, and reopening and submitting again each count up its team's `submissions_revision` (scored_cache says
+    what keeps that true), so that count names them with no query. An open one's are named by their fingerprint."""
+    if assessment.is_submitted:
+        return ("submitted", assessment.team.submissions_revision)
+    return answer_fingerprints([assessment.pk]).get(assessment.pk)
 
 
 def _shown(assessment: Assessment, team_access: TeamAccess) -> dict:

@@ -15,7 +15,7 @@ from assessments.models import Answer
 from assessments.results import build_results
 from assessments.results_page import CSRF_PLACEHOLDER
 from playbook.published import load_practices
-from tests.factories import PASSWORD, answer_every_practice, submitted_assessment
+from tests.factories import PASSWORD, answer_every_practice, resubmitted, submitted_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,21 @@ def test_a_submission_shows_the_benchmark_sentence_at_once(client_for, team, lea
     assert "does not take part in the benchmark" in client.get(results_url(assessment)).text
     services.reopen_assessment(assessment=assessment, user=lead)
     assert "still in progress" in client.get(results_url(assessment)).text
+
+
+def test_a_submitted_assessments_page_reads_no_answers_once_cached(client_for, team, lead):
+    assessment = submitted_assessment(team, lead, title="Settled", notes_for=lambda p: "Settled notes")
+    client = client_for(lead)
+    client.get(results_url(assessment))
+    with CaptureQueriesContext(connection) as repeat:
+        assert "Settled notes" in client.get(results_url(assessment)).text
+    assert not [query for query in repeat if '"assessments_answer"' in query["sql"]]
+
+
+def test_answers_changed_after_reopening_show_once_submitted_again(client_for, team, lead):
+    assessment = submitted_assessment(team, lead, title="Settled", notes_for=lambda p: "Settled notes")
+    client = client_for(lead)
+    assert "Settled notes" in client.get(results_url(assessment)).text
+    resubmitted(assessment, lead, notes_for=lambda p: "Revised notes")
+    page = client.get(results_url(assessment)).text
+    assert "Revised notes" in page and "Settled notes" not in page
