@@ -283,12 +283,7 @@ def http_phases(port: int, cold_port: int, workers: int, seeded: dict) -> dict:
     measured: dict = {"wrk": {}}
     cookie = {"Cookie": f"sessionid={lead.cookies['sessionid']}"}
     for server, path in targets.values():
-        browser = web.Browser(server, cookies=lead.cookies)
-        for _ in range(workers * THREADS_PER_WORKER * 2):  # every worker has served the page once, and it answers 200
-            status, _ = browser.get(path)
-            if status != 200:
-                raise BenchError(f"GET {path} as the lead answered {status}, not 200")
-        browser.close()
+        warm_up(server, path, cookie, workers, "the lead")
     rounds: dict[str, list[dict]] = {name: [] for name in targets}
     for round_number in range(1, WRK_ROUNDS + 1):
         for name, (server, path) in targets.items():
@@ -340,19 +335,24 @@ def get_status(port: int, path: str, headers: dict[str, str]) -> int:
         browser.close()
 
 
+def warm_up(port: int, path: str, headers: dict[str, str], workers: int, who: str) -> None:
+    """Ask for the page until every worker has likely served it (its first ask fills the worker's own caches), and
+    check it answers 200. Each ask on a new connection, `workers` at a time: gunicorn keeps a kept-alive connection
+    on the worker that accepted it, so asks on one connection would warm one worker and leave the rest to the
+    measured run. Twice as many asks as workers x threads, since connections land on whichever worker accepts first."""
+    asks = range(workers * THREADS_PER_WORKER * 2)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        statuses = list(pool.map(lambda _: get_status(port, path, headers), asks))
+    if any(status != 200 for status in statuses):
+        raise BenchError(f"GET {path} as {who} answered {statuses}, not 200")
+
+
 def measure_pages(port: int, workers: int, cast: dict, headers: dict[str, dict[str, str]]) -> dict[str, dict]:
     """wrk on each page of the cast, once every worker has served it (warm caches, and it answers 200): SCALE_ROUNDS
     short runs each, interleaved with the other pages, and the run with the median p95 kept (as the ceiling pages
     keep their median round): one 3-second run's p95 rests on a few dozen answers and doubled from run to run."""
     for page in cast["pages"].values():
-        sent = headers[page["as"]]
-        # As many asks as http_phases makes, each on a new connection: `workers` asks at once can leave a worker
-        # (whose first ask fills its own per-process caches) to the measured run.
-        asks = range(workers * THREADS_PER_WORKER * 2)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            statuses = list(pool.map(lambda _, url=page["url"], sent=sent: get_status(port, url, sent), asks))
-        if any(status != 200 for status in statuses):
-            raise BenchError(f"GET {page['url']} as the {page['as']} answered {statuses}, not 200")
+        warm_up(port, page["url"], headers[page["as"]], workers, f"the {page['as']}")
     rounds: dict[str, list[dict]] = {name: [] for name in cast["pages"]}
     for round_number in range(1, SCALE_ROUNDS + 1):
         for name, page in cast["pages"].items():
