@@ -11,13 +11,15 @@ Two queries whatever the number of assessments or how many are cached: the finge
 and the answers of the assessments not cached. Both run even when every score is cached, or there is none to score, so
 that a page costs the same queries whatever the cache holds.
 
-A page cached as a whole (the portfolio, the heatmap's table) reads only submitted assessments, and names them by
-each team's `submissions_revision` (counted up by services.submissions_changed on every submission, reopening,
-deletion, restoring and change of targets), with no fingerprint of their answers: nothing changes a submitted
-assessment's answers. Saving refuses (services.save_answers raises AssessmentLocked), shared answer sets reach open
-assessments only (shared_answers), the admin shows answers read-only, and changing them means reopening, which
-counts. tests/assessments/test_portfolio_views.py checks the refusal and follows each change to the cached pages;
-tests/assessments/test_shared_answers.py checks that a set's changes leave submitted assessments as they were.
+A page cached as a whole (the portfolio, the heatmap's table, a submitted assessment's results page) reads only
+submitted assessments, and names them by each team's `submissions_revision` (counted up by
+services.submissions_changed on every submission, reopening, deletion, restoring and change of targets), with no
+fingerprint of their answers: nothing changes a submitted assessment's answers. Saving refuses
+(services.save_answers raises AssessmentLocked), shared answer sets reach open assessments only (shared_answers), the
+admin shows answers read-only, and changing them means reopening, which counts. In tests/assessments/,
+test_portfolio_views.py checks the refusal and follows each change to the cached pages, test_shared_answers.py checks
+that a set's changes leave submitted assessments as they were, and test_results_page_cache.py that answers changed
+by reopening show once submitted again.
 """
 
 import hashlib
