@@ -75,7 +75,7 @@ def time_cold_questionnaire(seeded: dict) -> dict[str, float]:
     if not isinstance(caches["fragments"], DummyCache):
         raise SystemExit("the card cache is on: run with CACHE_MAX_ENTRIES=0")
     client = signed_in(seeded["username"])
-    url = seeded["sizes"]["40"]["pages"]["questionnaire"]
+    url = seeded["wide"]["questionnaire"]
     count_queries(client, url)  # warm the process, and check the page answers
     timings = []
     for _ in range(COLD_RENDERS):

@@ -7,7 +7,8 @@ a submitted assessment (results, dashboard, PDF) and a draft one (questionnaire,
 autosave, workshop), both fully answered, with notes of about 1,500 characters
 on the 40-practice answers. Each size also gets a workshop with a few guests'
 ballots for the facilitator's board, and the draft 40 an empty workshop for the
-room of fifty.
+room of fifty. A third playbook, published first, asks forty practices in each
+challenge: its draft, answered with long notes, is the cold questionnaire's page.
 """
 
 # ruff: noqa: E402 (Django is set up before the app's modules are imported)
@@ -39,6 +40,9 @@ from workshops.board import workshop_practices
 from workshops.models import Workshop
 
 SIZES = {8: (4, 2), 40: (5, 8)}  # practices: (challenges, practices per challenge)
+# The cold questionnaire is measured on one challenge of forty practices (the issue's "40-practice challenge page"):
+# the sizes above ask at most eight on a page.
+WIDE = (3, 40)
 LONG_NOTE_LENGTH = 1500
 BOARD_GUESTS = 5
 
@@ -122,10 +126,28 @@ def seed_size(*, size: int, organisation: Organisation, lead: AbstractBaseUser) 
     }
 
 
+def seed_wide(*, organisation: Organisation, lead: AbstractBaseUser) -> dict:
+    """A draft on a playbook whose challenges ask forty practices each, every one answered with long notes.
+    Published before the sizes' playbooks, so that the 40-practice one stays the current version the rest reads."""
+    challenges, per_challenge = WIDE
+    playbook = publish_synthetic_playbook(version="bench-wide", challenges=challenges, practices=per_challenge)
+    team = Team.objects.create(organisation=organisation, name="Team wide", slug="team-wide")
+    Membership.objects.create(team=team, user=lead, role=Role.LEAD)
+    draft = services.create_assessment(team=team, user=lead, title="Wide draft")
+    answer_everything(assessment=draft, playbook=playbook, user=lead, note_length=LONG_NOTE_LENGTH)
+    first_challenge = playbook.challenges.first().slug
+    return {
+        "draft": draft.pk,
+        "practices": per_challenge,
+        "questionnaire": reverse("assessments:questionnaire", args=[draft.pk, first_challenge]),
+    }
+
+
 def main() -> None:
     password = secrets.token_urlsafe(16)
     lead = get_user_model().objects.create_user(username="bench-lead", password=password)
     organisation = Organisation.objects.create(name="Bench Analytics", slug="bench-analytics")
+    wide = seed_wide(organisation=organisation, lead=lead)
     sizes = {str(size): seed_size(size=size, organisation=organisation, lead=lead) for size in SIZES}
     draft = Assessment.objects.get(pk=sizes["40"]["draft"])
     room = workshop_services.create_workshop(
@@ -139,6 +161,7 @@ def main() -> None:
         "username": lead.get_username(),
         "password": password,
         "sizes": sizes,
+        "wide": wide,
         "urls": {
             "login": reverse("account_login"),
             "session": reverse("session"),
