@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from api import services as api_services
 from api.models import TokenScope
 from assessments import evidence, membership, services, shared_answers, sharing, tracking
+from assessments.answering import option_for
 from assessments.models import (
     Action,
     ActionStatus,
@@ -337,10 +338,11 @@ def _workshop_in_progress(draft: Assessment, lead, *, member) -> None:
             workshop_services.cast_ballot(participant=guest, practice=practice, level=level, not_applicable=False)
     in_the_room = workshop_services.join_as_member(workshop=workshop, user=member)
     workshop_services.cast_ballot(participant=in_the_room, practice=practices[0], level=2, not_applicable=False)
-    agreed = {option.level: option for option in practices[0].options.all()}[2]
     workshop_services.record_decision(
         workshop=workshop,
-        answer=services.AnswerInput(practice=practices[0], option=agreed, notes="Agreed in the autumn workshop."),
+        answer=services.AnswerInput(
+            practice=practices[0], option=option_for(practices[0], "2"), notes="Agreed in the autumn workshop."
+        ),
         user=lead,
     )
     workshop_services.move_room(workshop=workshop, practice=practices[1])
