@@ -34,6 +34,7 @@ CACHE_SECONDS = 3600
 # Stands in the cached HTML where each response's own CSRF token goes; never a valid token.
 CSRF_PLACEHOLDER = "csrf-placeholder-of-the-cached-questionnaire"
 CONTENT = "assessments/questionnaire.html#questionnaire-content"
+CARD = "assessments/practice-card.html"
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,14 @@ def _file_ids(page: QuestionnairePage) -> dict[int, list[int]]:
     return evidence.file_ids_by_practice(page.assessment, [p.pk for p in page.practices], copied_sets)
 
 
+def render_card(
+    assessment: Assessment, challenge: Challenge, form: PracticeAnswerForm, *, editable: bool
+) -> SafeString:
+    """One practice card, on the page or alone after an autosave (templates/jinja2/assessments/practice-card.html)."""
+    context = {"assessment": assessment, "challenge": challenge, "form": form, "editable": editable}
+    return mark_safe(render_to_string(CARD, context, using="jinja2"))  # noqa: S308 - our own template
+
+
 def _card_keys(page: QuestionnairePage, file_ids: dict[int, list[int]]) -> dict[int, str]:
     assessment, stamps = page.assessment, page.stamps
     return {
@@ -118,8 +127,7 @@ def _cards(page: QuestionnairePage, keys: dict[int, str], file_ids: dict[int, li
         files = evidence.files_by_practice(assessment, with_files) if with_files else {}
         forms = with_evidence(answer_forms(assessment, missing, answers=answers), files)
         for practice, form in zip(missing, forms, strict=True):
-            context = {"assessment": assessment, "challenge": page.challenge, "form": form, "editable": page.editable}
-            fresh[keys[practice.pk]] = render_to_string("assessments/questionnaire.html#practice-card", context)
+            fresh[keys[practice.pk]] = render_card(assessment, page.challenge, form, editable=page.editable)
         cache.set_many(fresh, CACHE_SECONDS)
     return [mark_safe(cached.get(keys[p.pk]) or fresh[keys[p.pk]]) for p in page.practices]  # noqa: S308 - our own template
 
@@ -151,7 +159,7 @@ def unbound_content(request: HttpRequest, page: QuestionnairePage) -> SafeString
     stored = cache.get(key)
     if stored is None:
         cards = _cards(page, card_keys, file_ids)
-        context = page.context() | {"cards": cards, "forms": [], "csrf_token": CSRF_PLACEHOLDER}
+        context = page.context() | {"cards": cards, "csrf_token": CSRF_PLACEHOLDER}
         html = render_to_string(CONTENT, context)
         # Compressed: forty cards are some seventy kilobytes, a tenth of that compressed, and the cache is bounded by
         # its number of entries, not their size.
@@ -165,8 +173,10 @@ def posted_content(request: HttpRequest, page: QuestionnairePage, forms: list[Pr
     """The content of a page posted without JavaScript: every card as typed, the invalid ones listed first."""
     files = evidence.files_by_practice(page.assessment, [p.pk for p in page.practices])
     context = page.context() | {
-        "cards": [],
-        "forms": with_evidence(forms, files),
+        "cards": [
+            render_card(page.assessment, page.challenge, form, editable=page.editable)
+            for form in with_evidence(forms, files)
+        ],
         # Listed above the cards with a link to each, so a long page does not hide what failed.
         "invalid_forms": [form for form in forms if form.errors],
     }

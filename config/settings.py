@@ -129,6 +129,14 @@ TEMPLATES = [
             ],
         },
     },
+    # Only the templates drawn once per practice (config/jinja_env.py); pages reach them through the `jinja` tag.
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja_env.environment"},
+    },
 ]
 
 DATABASES = {

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+JINJA2 = ROOT / "templates" / "jinja2"
 TEMPLATES = sorted(
     path for folder in ("templates", "assessments", "playbook", "workshops") for path in (ROOT / folder).rglob("*.html")
 )
@@ -23,10 +24,25 @@ def test_every_template_the_code_names_is_among_those_checked():
     named = set()
     for folder in ("assessments", "config", "playbook", "workshops"):
         for path in (ROOT / folder).rglob("*.py"):
-            named |= set(re.findall(r"[\"']([a-z_/]+\.html)(?:#[a-z-]+)?[\"']", path.read_text()))
+            named |= set(re.findall(r"[\"']([a-z_/-]+\.html)(?:#[a-z-]+)?[\"']", path.read_text()))
     checked = {str(path.relative_to(ROOT / "templates")) for path in TEMPLATES if "templates" in path.parts}
-    assert "assessments/questionnaire.html" in named
+    # The Jinja2 engine looks in templates/jinja2/ (config/jinja_env.py), so its templates are named from there.
+    checked |= {str(path.relative_to(JINJA2)) for path in TEMPLATES if path.is_relative_to(JINJA2)}
+    assert {"assessments/questionnaire.html", "assessments/practice-card.html"} <= named
     assert named - checked == set()
+
+
+def test_every_jinja2_template_a_template_names_exists():
+    """A Django template reaches a Jinja2 one by the `jinja` tag, and a Jinja2 one includes or imports another: none
+    may name a file that is not there (the engine would only say so on the page that draws it)."""
+    named = set()
+    for path in TEMPLATES:
+        source = path.read_text()
+        named |= set(re.findall(r'{% jinja "([^"]+)"', source))
+        if path.is_relative_to(JINJA2):
+            named |= set(re.findall(r'{% (?:include|import) "([^"]+)"', source))
+    assert {"includes/level-field.html", "includes/fields.html"} <= named
+    assert {name for name in named if not (JINJA2 / name).is_file()} == set()
 
 
 RLO = "\u202e"

@@ -1,4 +1,6 @@
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from assessments.charts import VALUE_COLOUR, RadarAxis, radar_svg
 from assessments.models import NotApplicableReason, isolated, person_name
@@ -59,6 +61,12 @@ def horizon_rule(horizon: Horizon) -> str:
 @register.filter
 def challenge_title(slug: str, results) -> str:
     return next((c.challenge.title for c in results.challenges if c.challenge.slug == slug), slug)
+
+
+@register.simple_tag
+def jinja(template_name: str, **context) -> SafeString:
+    """A template of templates/jinja2/, those drawn once per practice (config/jinja_env.py), with the given names."""
+    return mark_safe(render_to_string(template_name, context, using="jinja2"))  # noqa: S308 - our own template
 
 
 @register.filter

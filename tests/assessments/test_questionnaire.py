@@ -151,7 +151,7 @@ def test_a_conflicting_edit_of_the_same_practice_is_shown_to_the_second_person(
     response = autosave(bob, assessment, challenge, practice, card_data(practice, 1))
     assert "Not saved: changed by someone else" in response.text
     assert f"<strong><bdi>{lead.username}</bdi></strong> changed this answer" in response.text
-    assert "level 3" in response.text and "Alice&#x27;s evidence" in response.text
+    assert "level 3" in response.text and "Alice&#39;s evidence" in response.text
     assert stored_level(assessment, practice) == 3
     # His own choice is still selected, now against the current revision.
     assert f'name="{practice.slug}-revision" value="1"' in response.text
@@ -187,7 +187,7 @@ def test_keeping_theirs_after_a_clash_shows_their_answer_and_drops_the_typing(
     kept = autosave(
         bob, assessment, challenge, practice, {"resolve": "theirs", **card_data(practice, 1, notes="Bob's")}
     )
-    assert "Kept their answer" in kept.text and "Alice&#x27;s evidence</textarea>" in kept.text
+    assert "Kept their answer" in kept.text and "Alice&#39;s evidence</textarea>" in kept.text
     assert "hx-preserve" not in kept.text  # the notes box shows theirs, not what Bob had typed
     assert "hx-trigger" in kept.text.split(">", 1)[0]  # autosave is back on
     assert stored_level(assessment, practice) == 3
