@@ -20,7 +20,6 @@ from assessments.models import (
     ActionStatus,
     Answer,
     Assessment,
-    NotApplicableReason,
     Role,
     isolated,
     not_applicable_accepted,
@@ -43,7 +42,8 @@ class PracticeAnswerForm(PracticeForm):
     level = forms.ChoiceField(widget=forms.RadioSelect, required=False, show_hidden_initial=True)
     not_applicable_reason = forms.ChoiceField(
         label="Why is it not applicable?",
-        choices=[("", "Choose a reason"), *NotApplicableReason.choices],
+        # The practice's own reasons are set in __init__: every form deep-copies its fields, choices and all.
+        choices=(),
         required=False,
         show_hidden_initial=True,
     )
@@ -76,7 +76,7 @@ class PracticeAnswerForm(PracticeForm):
             del self.fields["not_applicable_detail"]
         else:
             self.fields["not_applicable_reason"].choices = not_applicable_reasons(practice)
-        # The fields are drawn by includes/practice-fields.html (lean templates, in this order); the confirm box only
+        # The fields are drawn by jinja2/includes/practice-fields.html (in this order); the confirm box only
         # on a suggestion, though the field stays so an autosave, which knows no stored answer, still sees the tick.
 
     @classmethod
