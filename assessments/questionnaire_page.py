@@ -28,6 +28,7 @@ from assessments import evidence
 from assessments.forms import PracticeAnswerForm
 from assessments.models import Assessment
 from assessments.results import AnswerStamp, ChallengeProgress, load_answers
+from config import jinja_env
 from playbook.models import Challenge, Practice
 
 CACHE_SECONDS = 3600
@@ -99,8 +100,9 @@ def render_card(
     assessment: Assessment, challenge: Challenge, form: PracticeAnswerForm, *, editable: bool
 ) -> SafeString:
     """One practice card, on the page or alone after an autosave (templates/jinja2/assessments/practice-card.html)."""
-    context = {"assessment": assessment, "challenge": challenge, "form": form, "editable": editable}
-    return mark_safe(render_to_string(CARD, context, using="jinja2"))  # noqa: S308 - our own template
+    return jinja_env.render(
+        CARD, {"assessment": assessment, "challenge": challenge, "form": form, "editable": editable}
+    )
 
 
 def _card_keys(page: QuestionnairePage, file_ids: dict[int, list[int]]) -> dict[int, str]:

@@ -136,11 +136,7 @@ def seed_wide(*, organisation: Organisation, lead: AbstractBaseUser) -> dict:
     draft = services.create_assessment(team=team, user=lead, title="Wide draft")
     answer_everything(assessment=draft, playbook=playbook, user=lead, note_length=LONG_NOTE_LENGTH)
     first_challenge = playbook.challenges.first().slug
-    return {
-        "draft": draft.pk,
-        "practices": per_challenge,
-        "questionnaire": reverse("assessments:questionnaire", args=[draft.pk, first_challenge]),
-    }
+    return {"questionnaire": reverse("assessments:questionnaire", args=[draft.pk, first_challenge])}
 
 
 def main() -> None:

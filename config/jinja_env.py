@@ -8,12 +8,19 @@ behaviour (dates in the current time zone, sizes in Django's words), and the app
 """
 
 from django.template import defaultfilters
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment
 
 from assessments.models import person_name
+
+
+def render(template_name: str, context: dict) -> SafeString:
+    """A template of templates/jinja2/ drawn with `context`, as markup to place in a page."""
+    return mark_safe(render_to_string(template_name, context, using="jinja2"))  # noqa: S308 - our own template
 
 
 def url(name: str, *args) -> str:

@@ -1,11 +1,11 @@
 from django import template
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from assessments.charts import VALUE_COLOUR, RadarAxis, radar_svg
 from assessments.models import NotApplicableReason, isolated, person_name
 from assessments.planning import Horizon
 from assessments.scoring import score_text, shortfall_text
+from config import jinja_env
 
 register = template.Library()
 
@@ -66,7 +66,7 @@ def challenge_title(slug: str, results) -> str:
 @register.simple_tag
 def jinja(template_name: str, **context) -> SafeString:
     """A template of templates/jinja2/, those drawn once per practice (config/jinja_env.py), with the given names."""
-    return mark_safe(render_to_string(template_name, context, using="jinja2"))  # noqa: S308 - our own template
+    return jinja_env.render(template_name, context)
 
 
 @register.filter
