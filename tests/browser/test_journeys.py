@@ -163,3 +163,25 @@ def test_the_reason_fields_appear_only_when_they_apply(page, log_in, team, lead,
     expect(detail).to_be_hidden()
     reason.select_option("other")
     expect(detail).to_be_visible()
+
+
+def test_notes_over_the_limit_are_kept_and_the_count_stays_inside_a_phone_screen(page, log_in, team, lead, playbook):
+    from assessments import services
+    from assessments.models import NOTES_MAX_LENGTH
+
+    assessment = services.create_assessment(team=team, user=lead, title="Long notes")
+    challenge = playbook.challenges.first()
+    practice = load_practices(playbook, challenge)[0]
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, lead.username, PASSWORD)
+    page.goto(f"/assessments/{assessment.pk}/challenges/{challenge.slug}/")
+    card = page.locator(f"#practice-{practice.slug}")
+    typed = "x" * (NOTES_MAX_LENGTH + 100)
+    card.locator("textarea").fill(typed)
+    card.locator("textarea").press("Tab")
+    expect(card.locator(".save-state")).to_contain_text("Not saved")
+    expect(card.locator("textarea")).to_have_value(typed)
+    expect(card.locator(".char-count")).to_contain_text("100 characters over the limit")
+    # The count's longer wording past the limit wraps below the help text instead of widening the page.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not assessment.answers.filter(practice=practice).exists()
