@@ -226,7 +226,8 @@ def collected_static() -> None:
         "ALLOWED_HOSTS": "127.0.0.1",
     }
     subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        # --clear: what a test finds there is this checkout's collection, not an older one's leftovers.
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--clear", "-v", "0"],
         cwd=Path(__file__).resolve().parent.parent,
         env=env,
         check=True,
