@@ -200,6 +200,7 @@ def gunicorns(workers: int, *servers: tuple[dict[str, str], int, str]) -> Iterat
                 *("--config", "/dev/null"),
                 *("--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", str(THREADS_PER_WORKER)),
                 *("--access-logfile", "/dev/null"),
+                "--preload",  # as gunicorn.conf.py: one import of the app, forked
                 # Nothing is in flight when a phase ends; gunicorn's 30 s for idle keep-alive connections is wasted.
                 *("--graceful-timeout", "2"),
             ]
