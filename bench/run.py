@@ -61,7 +61,8 @@ AUTOSAVE_CLIENTS, AUTOSAVE_SECONDS = 20, 10
 # 20 people each choosing an answer every quarter of a second: faster than anyone reads a practice.
 # The same load with no pause at all (saturation) is reported beside it, without a target.
 AUTOSAVE_THINK_SECONDS = 0.25
-PARTICIPANTS, WORKSHOP_SECONDS = 50, 20
+# The phase stops at its target: a room that takes longer has missed it, and one that takes less was not cut short.
+PARTICIPANTS, WORKSHOP_SECONDS = 50, 30
 PAGES = ("questionnaire", "results", "dashboard", "board")
 QUESTIONNAIRE_BUDGET = 8
 # Scale: each page is measured once on the seed and once with the estate, with fewer connections than the ceiling
@@ -71,8 +72,9 @@ SCALE_WRK_SECONDS, SCALE_WRK_CONNECTIONS, SCALE_P95_RATIO, SCALE_ROUNDS = 3, 4, 
 SCALE_MIN_ANSWERS, SCALE_SLOW_WRK_SECONDS = 8, 10
 SCALE_WRK_TIMEOUT = 30  # a slow organisation page is a latency to report, not a timeout to leave out of it
 ESTATE_SEED_BUDGET_S = 180
-# Two servers: a room of a hundred dealt across both, and twenty reports asked of both at once.
-ROOM_PARTICIPANTS, ROOM_SECONDS = 100, 40
+# Two servers: a room of a hundred dealt across both, and twenty reports asked of both at once. The room's bound only
+# stops a broken run: at 40 s a slow 2-core machine (80 ballots a second) left a fifth of the ballots unsent.
+ROOM_PARTICIPANTS, ROOM_SECONDS = 100, 60
 REPORTS, REPORT_SECONDS = 20, 120
 DURATION_BUDGET_S = 600
 
@@ -567,8 +569,8 @@ def checks(results: dict) -> list[Check]:
         Check(
             f"workshop_s ({PARTICIPANTS} x 40 ballots)",
             workshop_time(results),
-            "< 30",
-            workshop_finished(results) and results["workshop_s"] < 30,
+            f"< {WORKSHOP_SECONDS}",
+            workshop_finished(results) and results["workshop_s"] < WORKSHOP_SECONDS,
         ),
         Check("workshop_lost", str(results["workshop_lost"]), "0", results["workshop_lost"] == 0),
         Check("workshop_errors", str(results["workshop_errors"]), "", None),
