@@ -18,7 +18,7 @@ counted and measured again. Last, two gunicorns and two `db_worker`s on the one
 database: a workshop of a hundred dealt across both servers, the same twenty
 reports asked of both at once, and a session made on one used on the other.
 
-Every load phase is bounded (wrk 3 or 5 s a run, the thread phases 20 to 40 s,
+Every load phase is bounded (wrk 3 or 5 s a run, the thread phases 30 to 60 s,
 the reports 120 s).
 It prints a Markdown table against the targets and writes
 var/bench/results.json. A missed target is reported, not fatal: the exit status
