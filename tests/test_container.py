@@ -1,6 +1,9 @@
-"""What goes into the container image: never a local environment file with its secrets."""
+"""What goes into the container image (never a local environment file with its secrets) and how gunicorn runs it."""
 
 import fnmatch
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,3 +35,17 @@ def test_the_image_copies_only_the_build_context_and_runs_gunicorn_with_its_conf
     assert "COPY . ." in dockerfile  # hence the .dockerignore above
     assert 'CMD ["gunicorn", "config.wsgi"]' in dockerfile and "--access-logfile" not in dockerfile
     assert (ROOT / "gunicorn.conf.py").exists()
+
+
+def test_importing_the_app_opens_no_database_connection_to_share_between_forked_workers():
+    # gunicorn.conf.py preloads the app and forks the workers from it: a connection opened while importing would be
+    # one socket that every worker then writes to.
+    opened = (
+        "import config.wsgi\n"
+        "from django.db import connections\n"
+        "print(sum(c.connection is not None for c in connections.all(initialized_only=True)))"
+    )
+    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1"}
+    imported = subprocess.run([sys.executable, "-c", opened], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "0"
