@@ -22,6 +22,7 @@ from django.core.cache import caches
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import evidence
@@ -96,13 +97,19 @@ def _file_ids(page: QuestionnairePage) -> dict[int, list[int]]:
     return evidence.file_ids_by_practice(page.assessment, [p.pk for p in page.practices], copied_sets)
 
 
-def render_card(
-    assessment: Assessment, challenge: Challenge, form: PracticeAnswerForm, *, editable: bool
-) -> SafeString:
-    """One practice card, on the page or alone after an autosave (templates/jinja2/assessments/practice-card.html)."""
-    return jinja_env.render(
-        CARD, {"assessment": assessment, "challenge": challenge, "form": form, "editable": editable}
-    )
+def render_cards(
+    assessment: Assessment, challenge: Challenge, forms: list[PracticeAnswerForm], *, editable: bool
+) -> list[SafeString]:
+    """Practice cards, on the page or one alone after an autosave (templates/jinja2/assessments/practice-card.html)."""
+    # Reversed once for all the cards, not once per card.
+    shared = {
+        "assessment": assessment,
+        "challenge": challenge,
+        "editable": editable,
+        "guidance_url": reverse("playbook:challenge", args=(assessment.playbook.version, challenge.slug)),
+        "save_url_of": jinja_env.practice_urls("assessments:save_practice", assessment.pk, challenge.slug),
+    }
+    return [jinja_env.render(CARD, shared | {"form": form}) for form in forms]
 
 
 def _card_keys(page: QuestionnairePage, file_ids: dict[int, list[int]]) -> dict[int, str]:
@@ -128,8 +135,8 @@ def _cards(page: QuestionnairePage, keys: dict[int, str], file_ids: dict[int, li
         with_files = [p.pk for p in missing if p.pk in file_ids]
         files = evidence.files_by_practice(assessment, with_files) if with_files else {}
         forms = with_evidence(answer_forms(assessment, missing, answers=answers), files)
-        for practice, form in zip(missing, forms, strict=True):
-            fresh[keys[practice.pk]] = render_card(assessment, page.challenge, form, editable=page.editable)
+        cards = render_cards(assessment, page.challenge, forms, editable=page.editable)
+        fresh = {keys[practice.pk]: card for practice, card in zip(missing, cards, strict=True)}
         cache.set_many(fresh, CACHE_SECONDS)
     return [mark_safe(cached.get(keys[p.pk]) or fresh[keys[p.pk]]) for p in page.practices]  # noqa: S308 - our own template
 
@@ -175,10 +182,7 @@ def posted_content(request: HttpRequest, page: QuestionnairePage, forms: list[Pr
     """The content of a page posted without JavaScript: every card as typed, the invalid ones listed first."""
     files = evidence.files_by_practice(page.assessment, [p.pk for p in page.practices])
     context = page.context() | {
-        "cards": [
-            render_card(page.assessment, page.challenge, form, editable=page.editable)
-            for form in with_evidence(forms, files)
-        ],
+        "cards": render_cards(page.assessment, page.challenge, with_evidence(forms, files), editable=page.editable),
         # Listed above the cards with a link to each, so a long page does not hide what failed.
         "invalid_forms": [form for form in forms if form.errors],
     }

@@ -25,7 +25,7 @@ from assessments.models import (
     RenderedReport,
     ReportStatus,
 )
-from assessments.questionnaire_page import QuestionnairePage, answer_forms, render_card, with_evidence
+from assessments.questionnaire_page import QuestionnairePage, answer_forms, render_cards, with_evidence
 from assessments.report_queue import poll_report, request_report
 from assessments.results import (
     build_results,
@@ -163,7 +163,7 @@ def save_practice(request: HttpRequest, pk: int, challenge_slug: str, practice_s
     )
     with_evidence([form], {practice.pk: files})
     # Errors are shown inside the card, so the fragment is always swapped in (status 200).
-    card = render_card(assessment, practice.challenge, form, editable=True)
+    [card] = render_cards(assessment, practice.challenge, [form], editable=True)
     context = {"card": card, "challenge": practice.challenge, "saved": saved}
     return render(request, "assessments/questionnaire.html#autosaved-card", context)
 

@@ -7,6 +7,8 @@ Everything else stays in Django templates, which include these through the `jinj
 behaviour (dates in the current time zone, sizes in Django's words), and the app's `person`.
 """
 
+from collections.abc import Callable
+
 from django.template import defaultfilters
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,6 +29,20 @@ def url(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
+# Reversed in place of a practice's slug (a valid slug), which then takes its place.
+SLUG_STAND_IN = "practice-slug-stand-in"
+
+
+def practice_urls(name: str, *args) -> Callable[[str], str]:
+    """The URL `name` names for each practice, by the practice's slug (its last argument).
+
+    A page of forty practices needs two such URLs per practice; reversing one costs about 45 µs, so a page reverses
+    each name once and puts every slug in the place of the last stand-in.
+    """
+    head, _, tail = reverse(name, args=(*args, SLUG_STAND_IN)).rpartition(SLUG_STAND_IN)
+    return lambda slug: f"{head}{slug}{tail}"
+
+
 def time(value, format_string: str) -> str:
     return dateformat.time_format(template_localtime(value), format_string) if value else ""
 
@@ -41,7 +57,7 @@ def environment(**options) -> Environment:
     # Django's way here cost 4 ms on a forty-card page.
     others = {name: value for name, value in options.items() if name not in ("autoescape", "undefined")}
     env = Environment(autoescape=True, undefined=ChainableUndefined, **others)
-    env.globals["url"] = url
+    env.globals |= {"url": url, "practice_urls": practice_urls}
     env.filters |= {
         "person": person_name,
         "time": time,

@@ -3,7 +3,10 @@
 from datetime import UTC, date, datetime
 
 from django.template import engines
+from django.urls import reverse
 from django.utils import timezone
+
+from config.jinja_env import SLUG_STAND_IN, practice_urls
 
 
 def draw(source: str, **context) -> str:
@@ -29,6 +32,15 @@ def test_url_reverses_a_named_route_with_its_arguments():
     assert draw("{{ url('assessments:questionnaire', 7, 'security-practice') }}") == (
         "/assessments/7/challenges/security-practice/"
     )
+
+
+def test_practice_urls_give_each_practice_the_url_reverse_gives_it():
+    save_url_of = practice_urls("assessments:save_practice", 7, SLUG_STAND_IN)  # the stand-in elsewhere, too
+    for slug in ("model-cards", "a", "practice_2-b"):
+        assert save_url_of(slug) == reverse("assessments:save_practice", args=(7, SLUG_STAND_IN, slug))
+    assert draw(
+        "{% set upload = practice_urls('assessments:evidence_upload', 7, 'security') %}{{ upload('secrets') }}"
+    ) == reverse("assessments:evidence_upload", args=(7, "security", "secrets"))
 
 
 def test_text_is_escaped_and_a_missing_attribute_draws_nothing():
