@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from identity.totp import DEMO_TOTP_SECRET, totp_code
 
@@ -14,6 +15,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_connections_opened_beside_playwrights_loop(playwright):
+    """While Playwright's loop is marked as running in the main thread, Django keeps that thread's connections
+    apart from those it opened before (asgiref's Local turns context-local), and the test database's teardown closes
+    only the earlier ones. A connection opened by a test after the first browser test would stay open, and dropping
+    the test database at the end would fail with "being accessed by other users". Torn down before Playwright stops
+    its loop, so these are the connections it closes."""
+    yield
+    connections.close_all()
 
 
 @pytest.fixture(scope="session")
