@@ -49,9 +49,16 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def base_url(live_server) -> str:
+    """Pages open paths on the live server. Defined here because pytest-playwright's own fallback is a fixture on a
+    plugin instance, which pytest deprecates (PytestRemovedIn10Warning) on every run."""
+    return live_server.url
+
+
 @pytest.fixture
-def browser_context_args(browser_context_args, live_server):
-    return {**browser_context_args, "base_url": live_server.url, "accept_downloads": True}
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "accept_downloads": True}
 
 
 @pytest.fixture
