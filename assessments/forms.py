@@ -1,4 +1,5 @@
 import unicodedata
+from dataclasses import dataclass
 
 from django import forms
 from django.utils.dateformat import format as date_format
@@ -31,7 +32,52 @@ from assessments.services import AnswerInput
 from playbook.models import Practice
 
 
-class PracticeAnswerForm(PracticeForm):
+class ShowsStoredAnswer:
+    """What a practice card says about the stored answer, read from `initial` (`initial_from`)."""
+
+    initial: dict
+    practice: Practice
+
+    @staticmethod
+    def initial_from(answer: Answer | None) -> dict:
+        if answer is None:
+            return {"revision": 0}
+        option = answer.suggested_option if answer.to_confirm else answer.option
+        return {
+            "level": choice_of(option.level if option else None, not_applicable=answer.is_not_applicable),
+            "not_applicable_reason": answer.not_applicable_reason,
+            "not_applicable_detail": answer.not_applicable_detail,
+            "notes": answer.notes,
+            "revision": answer.revision,
+            # Not fields: what the card says about the stored answer.
+            "to_confirm": answer.to_confirm,
+            "carried_from": answer.carried_from if answer.to_confirm else None,
+            "not_applicable_reason_label": answer.get_not_applicable_reason_display(),
+            "shared": answer if answer.shared_source else None,  # inherited, or the team differs from a shared set
+        }
+
+    @property
+    def carried_from(self) -> dict | None:
+        """The earlier answers a suggestion was carried from, with their wording, for the card to show."""
+        return self.initial.get("carried_from")
+
+    @property
+    def shared(self) -> Answer | None:
+        """The stored answer, when it is inherited from a shared set or departs from one."""
+        return self.initial.get("shared")
+
+    @property
+    def is_inherited(self) -> bool:
+        return bool(self.shared and self.shared.is_inherited)
+
+    @property
+    def not_applicable_needs_review(self) -> bool:
+        """A stored 'not applicable' that this practice no longer accepts: counted as unanswered until changed."""
+        reason = self.initial.get("not_applicable_reason")
+        return bool(reason) and not not_applicable_accepted(reason, self.practice)
+
+
+class PracticeAnswerForm(ShowsStoredAnswer, PracticeForm):
     """One practice of the questionnaire. Its prefix is the practice slug, set by the view.
 
     Hidden copies of the values the person saw (`show_hidden_initial`) and the
@@ -79,11 +125,6 @@ class PracticeAnswerForm(PracticeForm):
         # The fields are drawn by jinja2/includes/practice-fields.html (in this order); the confirm box only
         # on a suggestion, though the field stays so an autosave, which knows no stored answer, still sees the tick.
 
-    @classmethod
-    def showing(cls, answer: Answer | None, *, practice: Practice, level_names: list[str]) -> "PracticeAnswerForm":
-        """An unbound card showing the stored answer (or none)."""
-        return cls(practice=practice, level_names=level_names, prefix=practice.slug, initial=cls.initial_from(answer))
-
     @property
     def seen(self) -> dict[str, str]:
         """The values the person saw when the page was drawn, for the hidden 'initial-' inputs.
@@ -100,55 +141,17 @@ class PracticeAnswerForm(PracticeForm):
         theirs = self.initial_from(answer)
         return {self.add_initial_prefix(name): theirs.get(name, "") for name in self.fields.keys() - {"revision"}}
 
-    @staticmethod
-    def initial_from(answer: Answer | None) -> dict:
-        if answer is None:
-            return {"revision": 0}
-        option = answer.suggested_option if answer.to_confirm else answer.option
-        return {
-            "level": choice_of(option.level if option else None, not_applicable=answer.is_not_applicable),
-            "not_applicable_reason": answer.not_applicable_reason,
-            "not_applicable_detail": answer.not_applicable_detail,
-            "notes": answer.notes,
-            "revision": answer.revision,
-            # Not fields: what the card says about the stored answer.
-            "to_confirm": answer.to_confirm,
-            "carried_from": answer.carried_from if answer.to_confirm else None,
-            "not_applicable_reason_label": answer.get_not_applicable_reason_display(),
-            "shared": answer if answer.shared_source else None,  # inherited, or the team differs from a shared set
-        }
-
-    @property
-    def carried_from(self) -> dict | None:
-        """The earlier answers a suggestion was carried from, with their wording, for the card to show."""
-        return self.initial.get("carried_from")
-
-    @property
-    def shared(self) -> Answer | None:
-        """The stored answer, when it is inherited from a shared set or departs from one."""
-        return self.initial.get("shared")
-
-    @property
-    def is_inherited(self) -> bool:
-        return bool(self.shared and self.shared.is_inherited)
-
-    @property
-    def not_applicable_needs_review(self) -> bool:
-        """A stored 'not applicable' that this practice no longer accepts: counted as unanswered until changed."""
-        reason = self.initial.get("not_applicable_reason")
-        return bool(reason) and not not_applicable_accepted(reason, self.practice)
-
-    def after_save(self, answer: Answer | None, conflict: bool) -> "PracticeAnswerForm":
+    def after_save(self, answer: Answer | None, conflict: bool) -> "PracticeAnswerForm | StoredAnswerCard":
         """The card once saved: the stored answer, or this person's input beside the answer that clashed with it."""
         if conflict:
             return self.against(answer)
-        fresh = self.showing(answer, practice=self.practice, level_names=self.level_names)
+        fresh = StoredAnswerCard(answer, practice=self.practice, level_names=self.level_names)
         fresh.just_saved = answer is not None
         return fresh
 
-    def keeping_theirs(self, answer: Answer | None) -> "PracticeAnswerForm":
+    def keeping_theirs(self, answer: Answer | None) -> "StoredAnswerCard":
         """The card after a clash, once the person chose the other answer over their own."""
-        fresh = self.showing(answer, practice=self.practice, level_names=self.level_names)
+        fresh = StoredAnswerCard(answer, practice=self.practice, level_names=self.level_names)
         fresh.kept_theirs, fresh.preserve_typing = True, False
         return fresh
 
@@ -177,6 +180,87 @@ class PracticeAnswerForm(PracticeForm):
             notes=data["notes"],
             seen_revision=data.get("revision") or 0,
         )
+
+
+@dataclass(frozen=True)
+class PracticeChoices:
+    """A choice field's own choices on one practice's card (the form sets them per practice in its __init__)."""
+
+    choices: list[tuple[str, str]]
+    show_hidden_initial: bool = True
+
+
+@dataclass(frozen=True)
+class ShownField:
+    """What the card's field macros (jinja2/includes/fields.html) read of a bound field, on a card that only shows."""
+
+    name: str
+    html_name: str
+    label: str
+    help_text: str
+    field: forms.Field | PracticeChoices
+    shown: object
+    errors: tuple = ()
+
+    @property
+    def auto_id(self) -> str:
+        return f"id_{self.html_name}"
+
+    @property
+    def html_initial_name(self) -> str:
+        return f"initial-{self.html_name}"
+
+    def value(self) -> object:
+        return self.shown
+
+
+class StoredAnswerCard(ShowsStoredAnswer):
+    """A card showing the stored answer (or none), drawn as an unbound PracticeAnswerForm draws it.
+
+    Building forty forms and their bound fields was a third of the time of a first view of a forty-practice page,
+    for cards that are not submitted as such: a posted card is a bound PracticeAnswerForm again. The fields take
+    their labels, limits and widgets from the form's own fields, so the two cannot drift apart in what they say.
+    """
+
+    is_bound = False
+    errors: tuple = ()
+    conflict = None
+
+    def __init__(self, answer: Answer | None, *, practice: Practice, level_names: list[str]):
+        self.practice = practice
+        self.initial = self.initial_from(answer)
+        self.just_saved = self.kept_theirs = False
+        self.save_error = ""
+        self.preserve_typing = True
+        choices = {"level": level_choices(practice, level_names)}
+        names = ["level", "confirm", "notes", "revision"]
+        if practice.allows_not_applicable:
+            choices["not_applicable_reason"] = not_applicable_reasons(practice)
+            names += ["not_applicable_reason", "not_applicable_detail"]
+        self.fields = {}
+        for name in names:
+            field = PracticeAnswerForm.base_fields[name]
+            self.fields[name] = ShownField(
+                name=name,
+                html_name=f"{practice.slug}-{name}",
+                label=practice.question if name == "level" else field.label,
+                help_text=field.help_text,
+                field=PracticeChoices(choices[name]) if name in choices else field,
+                shown=self.initial.get(name, field.initial),
+            )
+
+    def __getitem__(self, name: str) -> ShownField:
+        # As a form's: the template's `form.level` finds the field here.
+        return self.fields[name]
+
+    @property
+    def seen(self) -> dict[str, str]:
+        """As PracticeAnswerForm.seen of an unbound form: the stored values, for the hidden 'initial-' inputs."""
+        return {
+            name: "" if field.shown is None else str(field.shown)
+            for name, field in self.fields.items()
+            if name != "revision"
+        }
 
 
 class AssessmentChoiceField(forms.ModelChoiceField):

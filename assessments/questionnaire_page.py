@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import evidence
-from assessments.forms import PracticeAnswerForm
+from assessments.forms import PracticeAnswerForm, StoredAnswerCard
 from assessments.models import Assessment
 from assessments.results import AnswerStamp, ChallengeProgress, load_answers
 from config import jinja_env
@@ -37,6 +37,8 @@ CACHE_SECONDS = 3600
 CSRF_PLACEHOLDER = "csrf-placeholder-of-the-cached-questionnaire"
 CONTENT = "assessments/questionnaire.html#questionnaire-content"
 CARD = "assessments/practice-card.html"
+# What a practice card draws: a form bound to what was posted, or the stored answer.
+Card = PracticeAnswerForm | StoredAnswerCard
 
 
 @dataclass(frozen=True)
@@ -66,13 +68,20 @@ class QuestionnairePage:
         }
 
 
-def answer_forms(assessment, practices, data=None, answers=None) -> list[PracticeAnswerForm]:
+def answer_cards(assessment: Assessment, practices: list[Practice], answers: dict) -> list[StoredAnswerCard]:
+    """Cards showing the stored answers, for a page drawn afresh: nothing is bound until something is posted."""
+    level_names = assessment.playbook.level_names
+    return [StoredAnswerCard(answers.get(p.pk), practice=p, level_names=level_names) for p in practices]
+
+
+def answer_forms(assessment: Assessment, practices: list[Practice], data, answers=None) -> list[Card]:
+    """The cards of a posted page (or of an autosave): a form per practice, bound to what was posted."""
     level_names = assessment.playbook.level_names
     answers = answers or {}
     # An inherited answer is not the team's to change here: its card only shows it, even on a posted page.
     return [
-        PracticeAnswerForm.showing(answers.get(p.pk), practice=p, level_names=level_names)
-        if data is None or getattr(answers.get(p.pk), "is_inherited", False)
+        StoredAnswerCard(answers.get(p.pk), practice=p, level_names=level_names)
+        if getattr(answers.get(p.pk), "is_inherited", False)
         else PracticeAnswerForm(
             data,
             practice=p,
@@ -84,7 +93,7 @@ def answer_forms(assessment, practices, data=None, answers=None) -> list[Practic
     ]
 
 
-def with_evidence(forms: list[PracticeAnswerForm], files: dict) -> list[PracticeAnswerForm]:
+def with_evidence(forms: list[Card], files: dict) -> list[Card]:
     """Gives each card's form the evidence files of its practice, which the card lists under the notes."""
     for form in forms:
         form.evidence_files = files.get(form.practice.pk, [])
@@ -98,7 +107,7 @@ def _file_ids(page: QuestionnairePage) -> dict[int, list[int]]:
 
 
 def render_cards(
-    assessment: Assessment, challenge: Challenge, forms: list[PracticeAnswerForm], *, editable: bool
+    assessment: Assessment, challenge: Challenge, forms: list[Card], *, editable: bool
 ) -> list[SafeString]:
     """Practice cards, on the page or one alone after an autosave (templates/jinja2/assessments/practice-card.html)."""
     # Reversed once for all the cards, not once per card.
@@ -134,7 +143,7 @@ def _cards(page: QuestionnairePage, keys: dict[int, str], file_ids: dict[int, li
         answers = load_answers(assessment, answered) if answered else {}
         with_files = [p.pk for p in missing if p.pk in file_ids]
         files = evidence.files_by_practice(assessment, with_files) if with_files else {}
-        forms = with_evidence(answer_forms(assessment, missing, answers=answers), files)
+        forms = with_evidence(answer_cards(assessment, missing, answers), files)
         cards = render_cards(assessment, page.challenge, forms, editable=page.editable)
         fresh = {keys[practice.pk]: card for practice, card in zip(missing, cards, strict=True)}
         cache.set_many(fresh, CACHE_SECONDS)
@@ -178,7 +187,7 @@ def unbound_content(request: HttpRequest, page: QuestionnairePage) -> SafeString
     return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - our own template
 
 
-def posted_content(request: HttpRequest, page: QuestionnairePage, forms: list[PracticeAnswerForm]) -> SafeString:
+def posted_content(request: HttpRequest, page: QuestionnairePage, forms: list[Card]) -> SafeString:
     """The content of a page posted without JavaScript: every card as typed, the invalid ones listed first."""
     files = evidence.files_by_practice(page.assessment, [p.pk for p in page.practices])
     context = page.context() | {

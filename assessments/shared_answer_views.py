@@ -13,7 +13,7 @@ from assessments import access, evidence, shared_answers
 from assessments.access import Capability
 from assessments.answer_inputs import AssessmentLocked
 from assessments.evidence_views import NOT_SAVED, attachment_response, card_url
-from assessments.forms import PracticeAnswerForm
+from assessments.forms import PracticeAnswerForm, StoredAnswerCard
 from assessments.models import EvidenceFile, Organisation, SharedAnswerSet, Status
 from assessments.questionnaire_page import with_evidence
 from assessments.shared_answer_forms import DifferForm, InheritForm, SharedAnswerSetForm
@@ -107,7 +107,7 @@ def answer_set_challenge(request: HttpRequest, pk: int, challenge_slug: str) -> 
     practices = load_practices(answer_set.playbook, challenge)
     stored = {shared.practice_id: shared for shared in answer_set.answers.select_related("option")}
     level_names = answer_set.playbook.level_names
-    forms = [PracticeAnswerForm.showing(stored.get(p.pk), practice=p, level_names=level_names) for p in practices]
+    forms = [StoredAnswerCard(stored.get(p.pk), practice=p, level_names=level_names) for p in practices]
     if request.method == "POST":
         forms = [
             PracticeAnswerForm(
