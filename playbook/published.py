@@ -41,6 +41,16 @@ def _load_practices(playbook_id: int, content_hash: str) -> tuple[Practice, ...]
     )
 
 
+def load_options(playbook: PlaybookVersion) -> dict[int, AnswerOption]:
+    """Every answer option of the version by id: the instances load_practices holds, shared and only read."""
+    return _load_options(playbook.pk, playbook.content_hash)
+
+
+@lru_cache(maxsize=32)
+def _load_options(playbook_id: int, content_hash: str) -> dict[int, AnswerOption]:
+    return {option.pk: option for p in _load_practices(playbook_id, content_hash) for option in p.options.all()}
+
+
 def load_frameworks(playbook: PlaybookVersion) -> tuple[Framework, ...]:
     """The version's frameworks with their items and the practices covering each (three queries on first use)."""
     return _load_frameworks(playbook.pk, playbook.content_hash)
