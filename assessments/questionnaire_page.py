@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -74,7 +74,7 @@ def answer_cards(assessment: Assessment, practices: list[Practice], answers: dic
     return [StoredAnswerCard(answers.get(p.pk), practice=p, level_names=level_names) for p in practices]
 
 
-def answer_forms(assessment: Assessment, practices: list[Practice], data, answers=None) -> list[Card]:
+def answer_forms(assessment: Assessment, practices: list[Practice], data: QueryDict, answers=None) -> list[Card]:
     """The cards of a posted page (or of an autosave): a form per practice, bound to what was posted."""
     level_names = assessment.playbook.level_names
     answers = answers or {}
@@ -94,7 +94,7 @@ def answer_forms(assessment: Assessment, practices: list[Practice], data, answer
 
 
 def with_evidence(forms: list[Card], files: dict) -> list[Card]:
-    """Gives each card's form the evidence files of its practice, which the card lists under the notes."""
+    """Gives each card the evidence files of its practice, which it lists under the notes."""
     for form in forms:
         form.evidence_files = files.get(form.practice.pk, [])
         form.evidence_max_file_mb = settings.EVIDENCE_MAX_FILE_MB

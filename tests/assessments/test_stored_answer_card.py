@@ -142,3 +142,27 @@ def test_a_card_offers_the_same_fields_as_the_form(answered):
         card = StoredAnswerCard(None, practice=practice, level_names=level_names)
         assert card.fields.keys() == form.fields.keys(), practice.slug
         assert card.seen == form.seen
+
+
+def test_answers_come_with_their_options_and_shared_answers_in_one_query(answered, django_assert_num_queries):
+    assessment, states = answered
+    load_answers(assessment)  # the playbook's options, which each process keeps, are read once
+    with django_assert_num_queries(1):
+        answers = load_answers(assessment)
+        shown = {
+            state: (
+                answers[practice.pk].option and answers[practice.pk].option.level,
+                answers[practice.pk].suggested_option and answers[practice.pk].suggested_option.level,
+                answers[practice.pk].shared_answer and answers[practice.pk].shared_answer.option.level,
+            )
+            for state, practice in states.items()
+            if practice.pk in answers
+        }
+    assert shown == {
+        "level": (2, None, None),
+        "not applicable": (None, None, None),
+        "needs review": (None, None, None),
+        "to confirm": (None, 3, None),
+        "inherited": (4, None, 4),
+        "differs": (4, None, 4),
+    }
