@@ -219,7 +219,7 @@ def load_progress(
 
 
 def _row(practice: Practice, answer: Answer | None, version: str) -> PracticeRow:
-    guidance = practice.guidance.all()[0]
+    guidance = practice.explained_in
     return PracticeRow(practice, answer, guidance, guidance_url(version, guidance.challenge.slug, guidance.slug))
 
 
@@ -296,7 +296,7 @@ def _guide(challenge_slug: str, practice: Practice, answer: Answer | None, versi
 
 
 def _unanswered_guide(challenge_slug: str, practice: Practice, version: str) -> PracticeGuide:
-    guidance = practice.guidance.all()[0]
+    guidance = practice.explained_in
     return PracticeGuide(
         challenge_slug=challenge_slug,
         practice_slug=practice.slug,

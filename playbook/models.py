@@ -5,6 +5,8 @@ loading, so an assessment taken against a version keeps its questions, wording
 and scoring for ever. Edit the content files, not these rows.
 """
 
+from functools import cached_property
+
 from django.db import models
 from django.urls import reverse
 
@@ -142,6 +144,12 @@ class Practice(models.Model):
     @property
     def allows_not_applicable(self) -> bool:
         return bool(self.not_applicable_rule)
+
+    @cached_property
+    def explained_in(self) -> GuidanceSection:
+        """Where the practice is explained: its first guidance section. Kept on the instance, as a published version
+        never changes and a questionnaire page asks forty practices each time it draws their cards."""
+        return self.guidance.all()[0]
 
 
 class AnswerOption(models.Model):

@@ -69,8 +69,8 @@ def _load_frameworks(playbook_id: int, content_hash: str) -> tuple[Framework, ..
 
 
 def practice_url(playbook_version: str, practice: Practice) -> str:
-    """Where a practice is explained: its first guidance section (guidance prefetched)."""
-    guidance = practice.guidance.all()[0]
+    """The address of the guidance that explains a practice."""
+    guidance = practice.explained_in
     return guidance_url(playbook_version, guidance.challenge.slug, guidance.slug)
 
 
