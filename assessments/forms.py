@@ -219,7 +219,8 @@ class StoredAnswerCard(ShowsStoredAnswer):
 
     Building forty forms and their bound fields was a third of the time of a first view of a forty-practice page,
     for cards that are not submitted as such: a posted card is a bound PracticeAnswerForm again. The fields take
-    their labels, limits and widgets from the form's own fields, so the two cannot drift apart in what they say.
+    their labels, limits and widgets from the form's own fields, and tests/assessments/test_stored_answer_card.py
+    draws every state of a card both ways and compares the HTML, so the two cannot drift apart unnoticed.
     """
 
     is_bound = False
