@@ -37,6 +37,16 @@ class ShowsStoredAnswer:
 
     initial: dict
     practice: Practice
+    fields: dict
+
+    @property
+    def seen(self) -> dict[str, str]:
+        """The stored values, which the card shows, for its hidden 'initial-' inputs (see PracticeAnswerForm.seen)."""
+        return {
+            name: "" if self.initial.get(name) is None else str(self.initial[name])
+            for name in self.fields
+            if name != "revision"
+        }
 
     @staticmethod
     def initial_from(answer: Answer | None) -> dict:
@@ -132,10 +142,9 @@ class PracticeAnswerForm(ShowsStoredAnswer, PracticeForm):
         Django would re-render a bound form's hidden initial with the submitted value, which would make a
         change look unchanged on the next submit after a validation error.
         """
-        names = [name for name in self.fields if name != "revision"]
-        if self.is_bound:
-            return {name: self.data.get(self.add_initial_prefix(name), "") for name in names}
-        return {name: "" if self.initial.get(name) is None else str(self.initial[name]) for name in names}
+        if not self.is_bound:
+            return super().seen
+        return {name: self.data.get(self.add_initial_prefix(name), "") for name in self.fields if name != "revision"}
 
     def seen_values(self, answer: Answer) -> dict[str, str]:
         theirs = self.initial_from(answer)
@@ -253,15 +262,6 @@ class StoredAnswerCard(ShowsStoredAnswer):
     def __getitem__(self, name: str) -> ShownField:
         # As a form's: the template's `form.level` finds the field here.
         return self.fields[name]
-
-    @property
-    def seen(self) -> dict[str, str]:
-        """As PracticeAnswerForm.seen of an unbound form: the stored values, for the hidden 'initial-' inputs."""
-        return {
-            name: "" if field.shown is None else str(field.shown)
-            for name, field in self.fields.items()
-            if name != "revision"
-        }
 
 
 class AssessmentChoiceField(forms.ModelChoiceField):
