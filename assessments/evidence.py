@@ -21,7 +21,7 @@ import logging
 import secrets
 import unicodedata
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -319,20 +319,17 @@ def files_of_answer(assessment: Assessment, practice: Practice, answer: Answer |
     return list(EvidenceFile.objects.filter(owners, practice=practice))
 
 
-def file_ids_by_practice(
-    assessment: Assessment, practice_ids: Sequence[int], answer_set_ids: Collection[int]
-) -> dict[int, list[int]]:
-    """Ids that name each practice's files (files_by_practice) without loading them or making files_of's join: the
-    assessment's own files and every file of the sets its answers copy (`answer_set_ids`).
+def files_naming_cards(
+    assessment_id: int, practice_ids: Collection[int], answer_set_ids: QuerySet | Collection[int]
+) -> QuerySet[EvidenceFile]:
+    """The files whose ids name each practice's card, without files_of's join: the assessment's own files and every
+    file of the sets its answers copy (`answer_set_ids`: ids, or a query of them).
 
     Where a team differs from its set, or copies another practice from it, this names more files than the card
     lists. That only changes the name more often than needed: the answer's revision follows the rest."""
-    grouped = defaultdict(list)
-    owners = Q(assessment=assessment) | Q(answer_set__in=answer_set_ids) if answer_set_ids else Q(assessment=assessment)
-    rows = EvidenceFile.objects.filter(owners, practice_id__in=practice_ids).values_list("practice_id", "pk")
-    for practice_id, file_id in rows.order_by("pk"):
-        grouped[practice_id].append(file_id)
-    return dict(grouped)
+    return EvidenceFile.objects.filter(
+        Q(assessment_id=assessment_id) | Q(answer_set__in=answer_set_ids), practice_id__in=practice_ids
+    )
 
 
 def files_by_owner(files: QuerySet[EvidenceFile]) -> dict[int, list[EvidenceFile]]:

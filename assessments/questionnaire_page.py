@@ -7,18 +7,20 @@ stored answer and its evidence files, so the answer's revision (raised by every 
 change reaching it) and the ids of the files that may be listed name it exactly. The content's key names all of
 these, so no change can leave an old page in the cache: the next request computes a new key and renders afresh.
 
-Finding the keys costs two light queries (the answers' stamps, in load_progress, and the file ids); answers and
-files are loaded in full only for the cards not cached. The CSRF token is the one per-person part: the cached HTML
+Finding the keys costs one light query (load_stamps: the answers' stamps and the file ids); answers and files are
+loaded in full only for the cards not cached. The CSRF token is the one per-person part: the cached HTML
 holds a placeholder that each response replaces with its own token. A posted page (the no-JavaScript Save) shows
 what was typed and is never cached.
 """
 
 import hashlib
 import zlib
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import IntegerField, QuerySet, Value
 from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -27,9 +29,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from assessments import evidence
 from assessments.forms import PracticeAnswerForm, StoredAnswerCard
-from assessments.models import Assessment
-from assessments.results import AnswerStamp, ChallengeProgress, load_answers
+from assessments.models import Answer, Assessment
+from assessments.results import load_answers, scoped_practices
 from config import jinja_env
+from config.compiled_query import CompiledQuery
 from playbook.models import Challenge, Practice
 
 CACHE_SECONDS = 3600
@@ -42,6 +45,73 @@ Card = PracticeAnswerForm | StoredAnswerCard
 
 
 @dataclass(frozen=True)
+class ChallengeProgress:
+    challenge: Challenge
+    answered: int
+    total: int
+
+
+@dataclass(frozen=True)
+class AnswerStamp:
+    """What a questionnaire page needs of a stored answer before it knows which cards to render: the revision (which
+    names a card's content) and the shared set it copies, if any (whose evidence files the card may list)."""
+
+    revision: int
+    shared_source: str
+    answer_set_id: int | None
+
+
+def _stamp_rows(assessment_id: int, practice_ids: list[int]) -> QuerySet:
+    """The answers' rows and the files' rows (evidence.files_naming_cards) in one round trip, told apart by the
+    first column: (is a file, practice, the answer's revision or the file's id, shared source, copied set)."""
+    answers = Answer.objects.filter(assessment_id=assessment_id).order_by()
+    copied_sets = answers.filter(practice_id__in=practice_ids, shared_answer__isnull=False)
+    files = evidence.files_naming_cards(assessment_id, practice_ids, copied_sets.values("shared_answer__answer_set_id"))
+    return answers.values_list(
+        Value(False), "practice_id", "revision", "shared_source", "shared_answer__answer_set_id"
+    ).union(
+        files.order_by().values_list(
+            Value(True), "practice_id", "pk", Value(""), Value(None, output_field=IntegerField())
+        ),
+        all=True,
+    )
+
+
+# Every questionnaire page runs it: compiled once per process, not on each request (config/compiled_query.py).
+_STAMP_ROWS = CompiledQuery(_stamp_rows)
+
+
+def load_stamps(
+    assessment: Assessment, challenge_slug: str
+) -> tuple[list[ChallengeProgress], dict[int, AnswerStamp], dict[int, list[int]]]:
+    """Every challenge with its answered/total count, the stamps of one challenge's answers, and the ids of the
+    files its cards may list (evidence.files_naming_cards), by practice id: one light query.
+
+    The cached practices say which challenge each practice is in, so the query joins no playbook table; the answers
+    and files themselves are loaded only for the cards that are not cached.
+    """
+    practices = scoped_practices(assessment)
+    challenge_of = {p.pk: p.challenge_id for p in practices}
+    in_challenge = {p.pk for p in practices if p.challenge.slug == challenge_slug}
+    rows = _STAMP_ROWS.rows(assessment_id=assessment.pk, practice_ids=sorted(in_challenge))
+    stamps, answered, file_ids = {}, Counter(), defaultdict(list)
+    for is_file, practice_id, number, shared_source, answer_set_id in rows:
+        if is_file:
+            file_ids[practice_id].append(number)
+            continue
+        if practice_id in challenge_of:
+            answered[challenge_of[practice_id]] += 1
+        if practice_id in in_challenge:
+            stamps[practice_id] = AnswerStamp(number, shared_source, answer_set_id)
+    for ids in file_ids.values():
+        ids.sort()  # a union has no order, and a card lists its files oldest first
+    challenges: dict[int, Challenge] = {p.challenge_id: p.challenge for p in practices}
+    totals = Counter(challenge_of.values())
+    progress = [ChallengeProgress(c, answered[pk], totals[pk]) for pk, c in challenges.items()]
+    return progress, stamps, dict(file_ids)
+
+
+@dataclass(frozen=True)
 class QuestionnairePage:
     """One challenge's page of an assessment, as the view loaded it."""
 
@@ -50,6 +120,7 @@ class QuestionnairePage:
     progress: list[ChallengeProgress]
     practices: list[Practice]
     stamps: dict[int, AnswerStamp]  # by practice id, for the answered practices
+    file_ids: dict[int, list[int]]  # by practice id, for the practices with files
     editable: bool
 
     @property
@@ -101,11 +172,6 @@ def with_evidence(forms: list[Card], files: dict) -> list[Card]:
     return forms
 
 
-def _file_ids(page: QuestionnairePage) -> dict[int, list[int]]:
-    copied_sets = {stamp.answer_set_id for stamp in page.stamps.values() if stamp.answer_set_id}
-    return evidence.file_ids_by_practice(page.assessment, [p.pk for p in page.practices], copied_sets)
-
-
 def render_cards(
     assessment: Assessment, challenge: Challenge, forms: list[Card], *, editable: bool
 ) -> list[SafeString]:
@@ -121,8 +187,8 @@ def render_cards(
     return [jinja_env.render(CARD, shared | {"form": form}) for form in forms]
 
 
-def _card_keys(page: QuestionnairePage, file_ids: dict[int, list[int]]) -> dict[int, str]:
-    assessment, stamps = page.assessment, page.stamps
+def _card_keys(page: QuestionnairePage) -> dict[int, str]:
+    assessment, stamps, file_ids = page.assessment, page.stamps, page.file_ids
     return {
         p.pk: f"practice-card:{assessment.pk}:{p.pk}:{stamps[p.pk].revision if p.pk in stamps else 0}"
         f":{int(page.editable)}:{'.'.join(str(file_id) for file_id in file_ids.get(p.pk, []))}"
@@ -130,7 +196,7 @@ def _card_keys(page: QuestionnairePage, file_ids: dict[int, list[int]]) -> dict[
     }
 
 
-def _cards(page: QuestionnairePage, keys: dict[int, str], file_ids: dict[int, list[int]]) -> list[SafeString]:
+def _cards(page: QuestionnairePage, keys: dict[int, str]) -> list[SafeString]:
     """The practice cards, from the cache where possible."""
     cache = caches["fragments"]  # per process: a key names its content, so processes need not agree
     cached = cache.get_many(keys.values())
@@ -141,7 +207,7 @@ def _cards(page: QuestionnairePage, keys: dict[int, str], file_ids: dict[int, li
         # The stamps and file ids say which of the missing cards have an answer or files to load at all.
         answered = [p.pk for p in missing if p.pk in page.stamps]
         answers = load_answers(assessment, answered) if answered else {}
-        with_files = [p.pk for p in missing if p.pk in file_ids]
+        with_files = [p.pk for p in missing if p.pk in page.file_ids]
         files = evidence.files_by_practice(assessment, with_files) if with_files else {}
         forms = with_evidence(answer_cards(assessment, missing, answers), files)
         cards = render_cards(assessment, page.challenge, forms, editable=page.editable)
@@ -170,13 +236,12 @@ def _content_key(page: QuestionnairePage, card_keys: dict[int, str]) -> str:
 
 def unbound_content(request: HttpRequest, page: QuestionnairePage) -> SafeString:
     """The content of a freshly opened page, from the cache where nothing it shows has changed."""
-    file_ids = _file_ids(page)
-    card_keys = _card_keys(page, file_ids)
+    card_keys = _card_keys(page)
     cache = caches["fragments"]
     key = _content_key(page, card_keys)
     stored = cache.get(key)
     if stored is None:
-        cards = _cards(page, card_keys, file_ids)
+        cards = _cards(page, card_keys)
         context = page.context() | {"cards": cards, "csrf_token": CSRF_PLACEHOLDER}
         html = render_to_string(CONTENT, context)
         # Compressed: forty cards are some seventy kilobytes, a tenth of that compressed, and the cache is bounded by

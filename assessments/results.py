@@ -4,7 +4,6 @@ results page, the questionnaire and the PDF show.
 """
 
 import itertools
-from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -173,49 +172,6 @@ def _with_options(answer: Answer | SharedAnswer, options: dict[int, AnswerOption
 
 def answered_count(assessment: Assessment, practice_ids: Sequence[int]) -> int:
     return Answer.objects.filter(assessment=assessment, practice_id__in=practice_ids).count()
-
-
-@dataclass(frozen=True)
-class ChallengeProgress:
-    challenge: Challenge
-    answered: int
-    total: int
-
-
-@dataclass(frozen=True)
-class AnswerStamp:
-    """What a questionnaire page needs of a stored answer before it knows which cards to render: the revision (which
-    names a card's content) and the shared set it copies, if any (whose evidence files the card may list)."""
-
-    revision: int
-    shared_source: str
-    answer_set_id: int | None
-
-
-def load_progress(
-    assessment: Assessment, challenge_slug: str
-) -> tuple[list[ChallengeProgress], dict[int, AnswerStamp]]:
-    """Every challenge with its answered/total count, and the stamps of one challenge's answers: one light query.
-
-    The cached practices say which challenge each practice is in, so the query joins no playbook table; the answers
-    themselves are loaded (load_answers) only for the cards that are not cached.
-    """
-    practices = scoped_practices(assessment)
-    challenge_of = {p.pk: p.challenge_id for p in practices}
-    in_challenge = {p.pk for p in practices if p.challenge.slug == challenge_slug}
-    stamps, answered = {}, Counter()
-    rows = Answer.objects.filter(assessment=assessment).values_list(
-        "practice_id", "revision", "shared_source", "shared_answer__answer_set_id"
-    )
-    for practice_id, revision, shared_source, answer_set_id in rows.order_by():
-        if practice_id in challenge_of:
-            answered[challenge_of[practice_id]] += 1
-        if practice_id in in_challenge:
-            stamps[practice_id] = AnswerStamp(revision, shared_source, answer_set_id)
-    challenges: dict[int, Challenge] = {p.challenge_id: p.challenge for p in practices}
-    totals = Counter(challenge_of.values())
-    progress = [ChallengeProgress(c, answered[pk], totals[pk]) for pk, c in challenges.items()]
-    return progress, stamps
 
 
 def _row(practice: Practice, answer: Answer | None, version: str) -> PracticeRow:

@@ -30,7 +30,6 @@ from assessments.report_queue import poll_report, request_report
 from assessments.results import (
     build_results,
     load_answers,
-    load_progress,
     scoped_practices,
 )
 from assessments.results_page import results_content
@@ -79,7 +78,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpResponse:
     assessment, team_access = access.get_assessment(request.user, pk, Capability.NOTES)
-    progress, stamps = load_progress(assessment, challenge_slug)
+    progress, stamps, file_ids = questionnaire_page.load_stamps(assessment, challenge_slug)
     challenges = [item.challenge for item in progress]
     challenge = next((c for c in challenges if c.slug == challenge_slug), None)
     if challenge is None:
@@ -112,7 +111,7 @@ def questionnaire(request: HttpRequest, pk: int, challenge_slug: str) -> HttpRes
                 "Someone else changed an answer you also changed. Your other answers are saved; "
                 "choose which version to keep where marked.",
             )
-    page = QuestionnairePage(assessment, challenge, progress, practices, stamps, editable)
+    page = QuestionnairePage(assessment, challenge, progress, practices, stamps, file_ids, editable)
     content = (
         questionnaire_page.posted_content(request, page, forms)
         if request.method == "POST"

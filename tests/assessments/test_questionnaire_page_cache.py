@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import evidence, organisations, services, shared_answers
-from assessments.questionnaire_page import CSRF_PLACEHOLDER
+from assessments.questionnaire_page import CSRF_PLACEHOLDER, load_stamps
 from playbook.published import load_practices
 from tests.factories import PASSWORD
 
@@ -131,3 +131,29 @@ def test_a_repeat_view_costs_no_more_queries_than_the_first(client_for, assessme
     assert not any(
         'assessments_answer"."notes' in q["sql"] for q in repeat.captured_queries
     )  # no answer loaded in full
+
+
+def test_the_keys_take_one_query_naming_own_and_inherited_files_oldest_first(assessment, challenges, team, lead):
+    first, second, third = load_practices(assessment.playbook, challenges[0])[:3]
+    platform = shared_answers.create_answer_set(organisation=team.organisation, user=lead, name="ML platform")
+    shared_answers.save_shared_answers(answer_set=platform, user=lead, answers=[answer(first, 3)])
+    shared_answers.inherit_answer_set(assessment=assessment, answer_set=platform, user=lead)
+    services.save_answers(assessment=assessment, user=lead, answers=[answer(second, 2)])
+    own = [
+        evidence.attach_evidence(assessment=assessment, practice=second, user=lead, upload=upload(f"{n}.md"))
+        for n in "ab"
+    ]
+    inherited = evidence.attach_shared_evidence(answer_set=platform, practice=first, user=lead, upload=upload("c.md"))
+    evidence.attach_evidence(assessment=assessment, practice=third, user=lead, upload=upload("unanswered.md"))
+    load_practices(assessment.playbook)  # what every page loads once per process
+
+    with CaptureQueriesContext(connection) as queries:
+        progress, stamps, file_ids = load_stamps(assessment, challenges[0].slug)
+
+    assert len(queries) == 1
+    assert set(stamps) == {first.pk, second.pk}
+    assert stamps[first.pk].answer_set_id == platform.pk and stamps[second.pk].answer_set_id is None
+    assert file_ids[first.pk] == [inherited.pk]
+    assert file_ids[second.pk] == sorted(file.pk for file in own)
+    assert third.pk in file_ids  # a file may come before its answer
+    assert [item.answered for item in progress][:1] == [2]
