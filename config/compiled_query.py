@@ -11,13 +11,13 @@ The stand-ins are negative numbers no key takes. The SQL's other parameters are 
 have inlined, transformed or dropped fails loudly at the first call instead of being run wrong.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
 
 _FIRST_STAND_IN = -(10**15)
 # A 64-bit key's range: no row has a key outside it.
@@ -93,6 +93,18 @@ class CompiledQuery:
             slots=tuple(_slot(param, stand_ins) for param in params),
             converters=tuple((position, tuple(convs), expr) for position, (convs, expr) in converters.items()),
         )
+
+
+def columns_of(model: type[Model], path: str = "") -> list[str]:
+    """The columns of `model` (reached through `path`, such as "team__") that select_related would load, in the
+    order instance_of reads them."""
+    return [path + field.attname for field in model._meta.concrete_fields]
+
+
+def instance_of[M: Model](model: type[M], values: Iterator) -> M:
+    """An instance made from the next of a row's `values` (columns_of's), as Django makes one from its own row."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [next(values) for _ in names])
 
 
 def _is_key(value: int) -> bool:
