@@ -320,15 +320,15 @@ def files_of_answer(assessment: Assessment, practice: Practice, answer: Answer |
 
 
 def files_naming_cards(
-    assessment_id: int, practice_ids: Collection[int], answer_set_ids: QuerySet | Collection[int]
+    assessment_id: int, practice_ids: Collection[int], copied_sets: QuerySet
 ) -> QuerySet[EvidenceFile]:
     """The files whose ids name each practice's card, without files_of's join: the assessment's own files and every
-    file of the sets its answers copy (`answer_set_ids`: ids, or a query of them).
+    file of the sets its answers copy (`copied_sets`, a query of the sets' ids).
 
     Where a team differs from its set, or copies another practice from it, this names more files than the card
     lists. That only changes the name more often than needed: the answer's revision follows the rest."""
     return EvidenceFile.objects.filter(
-        Q(assessment_id=assessment_id) | Q(answer_set__in=answer_set_ids), practice_id__in=practice_ids
+        Q(assessment_id=assessment_id) | Q(answer_set__in=copied_sets), practice_id__in=practice_ids
     )
 
 

@@ -104,7 +104,7 @@ def load_stamps(
         if practice_id in in_challenge:
             stamps[practice_id] = AnswerStamp(number, shared_source, answer_set_id)
     for ids in file_ids.values():
-        ids.sort()  # a union has no order, and a card lists its files oldest first
+        ids.sort()  # a union has no order: sorted, the same files always make the same key
     challenges: dict[int, Challenge] = {p.challenge_id: p.challenge for p in practices}
     totals = Counter(challenge_of.values())
     progress = [ChallengeProgress(c, answered[pk], totals[pk]) for pk, c in challenges.items()]
