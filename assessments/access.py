@@ -93,7 +93,7 @@ class TeamAccess:
         return ROLE_LABELS.get(self.role) or Role(self.role).label
 
 
-def _role_of(user: AbstractBaseUser, team_path: str) -> Subquery:
+def _role_of(user: AbstractBaseUser | int, team_path: str) -> Subquery:
     # order_by(): Membership's default ordering would join three more tables into every lookup.
     return Subquery(Membership.objects.filter(team=OuterRef(team_path), user=user).order_by().values("role")[:1])
 
