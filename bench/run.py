@@ -3,8 +3,9 @@
 It recreates the `mlops_bench` database, migrates and collects static files (at
 once) and seeds it (bench/seed.py); counts each hot page's queries at 8 and 40
 practices in-process (bench/queries.py); starts gunicorn on a free loopback
-port; measures throughput and latency with wrk, autosave with 20 clients and a
-workshop of 50 participants with Python threads (bench/web.py); then times the
+port; measures throughput and latency with wrk, autosave with 20 clients (three
+runs, median p95) and a workshop of 50 participants with Python threads
+(bench/web.py); then times the
 PDF report in a process of its own (bench/pdf.py). A second gunicorn with the
 questionnaire's card cache off (CACHE_MAX_ENTRIES=0) serves the cold
 questionnaire, a challenge of forty practices, in the same wrk rounds.
@@ -57,7 +58,9 @@ THREADS_PER_WORKER = 2
 # Each page gets WRK_ROUNDS short wrk runs, interleaved with the other pages, and reports the median:
 # on a small shared machine one 10 s sample of the ceiling page swung from 400 to 950 requests/second.
 WRK_SECONDS, WRK_ROUNDS = 5, 3
-AUTOSAVE_CLIENTS, AUTOSAVE_SECONDS = 20, 10
+# Three runs on the same practices, the median p95 kept: one 10 s run's p95 rests on about 37 saves, and identical
+# code gave 30 ms in one run and 75 ms in the next with the same median (16 ms).
+AUTOSAVE_CLIENTS, AUTOSAVE_SECONDS, AUTOSAVE_ROUNDS = 20, 10, 3
 # 20 people each choosing an answer every quarter of a second: faster than anyone reads a practice.
 # The same load with no pause at all (saturation) is reported beside it, without a target.
 AUTOSAVE_THINK_SECONDS = 0.25
@@ -302,13 +305,23 @@ def http_phases(port: int, cold_port: int, workers: int, seeded: dict) -> dict:
         measured[f"rps_{name}"] = median["rps"]
     measured["p95_ms_questionnaire"] = measured["wrk"]["questionnaire"]["p95_ms"]
 
-    say(f"autosave: {AUTOSAVE_CLIENTS} clients for {AUTOSAVE_SECONDS} s, {AUTOSAVE_THINK_SECONDS} s between saves")
-    answers = size["draft_answers"][:AUTOSAVE_CLIENTS]
-    measured |= web.autosave_load(port, lead.cookies, answers, AUTOSAVE_SECONDS, AUTOSAVE_THINK_SECONDS)
+    answers, autosaves = size["draft_answers"][:AUTOSAVE_CLIENTS], []
+    for round_number in range(1, AUTOSAVE_ROUNDS + 1):
+        say(
+            f"autosave round {round_number}/{AUTOSAVE_ROUNDS}: {AUTOSAVE_CLIENTS} clients for {AUTOSAVE_SECONDS} s, "
+            f"{AUTOSAVE_THINK_SECONDS} s between saves"
+        )
+        autosaves.append(web.autosave_load(port, lead.cookies, answers, AUTOSAVE_SECONDS, AUTOSAVE_THINK_SECONDS))
+        answers = autosaves[-1].pop("answers_after")
+    measured |= sorted(autosaves, key=lambda phase: phase["autosave_p95_ms"])[len(autosaves) // 2]
+    measured["autosave_p95_rounds_ms"] = [phase["autosave_p95_ms"] for phase in autosaves]
+    measured["autosave_errors"] = sum(phase["autosave_errors"] for phase in autosaves)
+    measured["autosave_requests"] = sum(phase["autosave_requests"] for phase in autosaves)
     say(f"autosave: {AUTOSAVE_CLIENTS} clients for {AUTOSAVE_SECONDS} s, no pause (saturation)")
     # Other practices than the first phase's, whose revisions that phase has moved on.
     others = size["draft_answers"][AUTOSAVE_CLIENTS : 2 * AUTOSAVE_CLIENTS]
     saturated = web.autosave_load(port, lead.cookies, others, AUTOSAVE_SECONDS)
+    measured["autosave_requests"] += saturated["autosave_requests"]
     measured["autosave_saturated_p95_ms"] = saturated["autosave_p95_ms"]
     measured["autosave_saturated_rps"] = round(saturated["autosave_requests"] / AUTOSAVE_SECONDS, 1)
     measured["autosave_errors"] += saturated["autosave_errors"]
@@ -531,12 +544,14 @@ def checks(results: dict) -> list[Check]:
         )
     )
     wrk_errors = sum(phase["not_200"] + phase["timeouts"] for phase in results["wrk"].values())
+    autosave_runs = results["autosave_p95_rounds_ms"]
     rows += [
         Check("p95_ms_questionnaire", f"{results['p95_ms_questionnaire']:.1f}", "", None),
         Check("wrk non-200 answers and timeouts", str(wrk_errors), "0", wrk_errors == 0),
         Check(
-            f"autosave_p95_ms ({results['autosave_clients']} clients, {AUTOSAVE_THINK_SECONDS} s between saves)",
-            f"{results['autosave_p95_ms']:.1f}",
+            f"autosave_p95_ms ({results['autosave_clients']} clients, {AUTOSAVE_THINK_SECONDS} s between saves; "
+            f"median of {AUTOSAVE_ROUNDS} runs)",
+            f"{results['autosave_p95_ms']:.1f} (runs: {' / '.join(f'{ms:.0f}' for ms in autosave_runs)})",
             "< 50",
             results["autosave_p95_ms"] < 50,
         ),

@@ -106,11 +106,12 @@ def autosave_load(
 
     Every post sends what the card showed (the `initial-` copies and the revision
     parsed from the previous response), as the browser's autosave does, so each
-    one is a real write and never a conflict.
+    one is a real write and never a conflict. `answers_after` holds each answer as
+    the run left it, for a next run on the same practices.
     """
     deadline = time.monotonic() + seconds
 
-    def client(answer: dict) -> tuple[list[float], int]:
+    def client(answer: dict) -> tuple[list[float], int, dict]:
         browser = Browser(port, cookies=cookies)
         slug, notes = answer["practice"], answer["notes"]
         level, revision = answer["level"], answer["revision"]
@@ -139,17 +140,18 @@ def autosave_load(
             level, revision = new_level, int(saved.group(1))
             time.sleep(think_seconds)
         browser.close()
-        return latencies, errors
+        return latencies, errors, answer | {"level": level, "revision": revision}
 
     with ThreadPoolExecutor(max_workers=len(answers)) as pool:
         outcomes = list(pool.map(client, answers))
-    latencies = [ms for client_latencies, _ in outcomes for ms in client_latencies]
+    latencies = [ms for client_latencies, _, _ in outcomes for ms in client_latencies]
     return {
         "autosave_p95_ms": round(percentile(latencies, 95), 1),
         "autosave_p50_ms": round(percentile(latencies, 50), 1),
-        "autosave_errors": sum(errors for _, errors in outcomes),
+        "autosave_errors": sum(errors for _, errors, _ in outcomes),
         "autosave_requests": len(latencies),
         "autosave_clients": len(answers),
+        "answers_after": [after for _, _, after in outcomes],
     }
 
 
