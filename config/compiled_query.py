@@ -62,7 +62,7 @@ class CompiledQuery:
         if compiled is None:  # the query can match nothing in this shape (an empty list in a filter)
             return []
         params = [_value(slot, arguments) for slot in compiled.slots]
-        connection = connections["default"]
+        connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -78,7 +78,7 @@ class CompiledQuery:
                 arguments[name] = _stand_in(stand_ins, name, None)
             else:
                 arguments[name] = [_stand_in(stand_ins, name, index) for index in range(length)]
-        compiler = self._build(**arguments).query.get_compiler("default")
+        compiler = self._build(**arguments).query.get_compiler(DEFAULT_DB_ALIAS)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
