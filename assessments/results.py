@@ -18,7 +18,7 @@ from assessments.comparison import (
     challenge_reworded,
 )
 from assessments.framework_scores import FrameworkEstimate, ItemCoverage, estimate_framework
-from assessments.models import Action, Answer, Assessment, SharedAnswer, Status, not_applicable_accepted
+from assessments.models import Action, ActionStatus, Answer, Assessment, SharedAnswer, Status, not_applicable_accepted
 from assessments.planning import (
     Horizon,
     PlanItem,
@@ -453,6 +453,9 @@ def earlier_action_outcomes(assessment: Assessment, results: AssessmentResults) 
 
 
 def action_record(action: Action) -> ActionRecord:
-    return ActionRecord(
-        action.title, action.practice_slug, action.from_level, action.status, action.get_status_display()
-    )
+    return action_record_of(action.title, action.practice_slug, action.from_level, action.status)
+
+
+def action_record_of(title: str, practice_slug: str, from_level: int, status: str) -> ActionRecord:
+    """The record of an action read as values (a values_list row's fields)."""
+    return ActionRecord(title, practice_slug, from_level, status, ActionStatus(status).label)

@@ -21,7 +21,7 @@ import zlib
 from dataclasses import astuple
 
 from django.core.cache import caches
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -33,8 +33,9 @@ from assessments.benchmark_data import benchmark_for, opt_in_url, pool_fingerpri
 from assessments.comparison import action_outcomes
 from assessments.forms import ReportLinesForm, TargetsForm
 from assessments.models import Action, Assessment, person_name
-from assessments.results import AssessmentResults, action_record, build_results, practice_levels
+from assessments.results import AssessmentResults, action_record_of, build_results, practice_levels
 from assessments.scored_cache import answer_fingerprints
+from config.compiled_query import CompiledQuery, columns_of, instance_of
 from integrations.models import TrackerConnection, TrackerLink
 
 CONTENT_CACHE_SECONDS = 3600
@@ -82,25 +83,47 @@ def _answers_named(assessment: Assessment) -> tuple | None:
     return answer_fingerprints([assessment.pk]).get(assessment.pk)
 
 
+def _actions_shown(assessment_id: int, team_id: int) -> QuerySet:
+    """The plan items taken on from this assessment and the team's actions from its earlier ones, in one query,
+    each with whether it is pushed to the team's tracker (a team has one, and its links go with it)."""
+    created_at = Assessment.with_deleted.filter(pk=assessment_id).values("created_at")
+    pushed = TrackerLink.objects.filter(action_id=OuterRef("pk"), connection__team_id=team_id)
+    return (
+        Action.objects.filter(
+            Q(assessment_id=assessment_id) | Q(team_id=team_id, assessment__created_at__lt=Subquery(created_at))
+        )
+        .annotate(pushed=Exists(pushed))
+        .values_list("assessment_id", "title", "practice_slug", "from_level", "status", "pushed")
+    )
+
+
+def _tracker(team_id: int) -> QuerySet:
+    return TrackerConnection.objects.filter(team_id=team_id).order_by().values_list(*columns_of(TrackerConnection))
+
+
+# Read on every request, cached page or not: compiled once per process, where building and compiling the querysets
+# each time cost more than running them (config/compiled_query.py).
+_ACTIONS_SHOWN = CompiledQuery(_actions_shown)
+_TRACKER = CompiledQuery(_tracker)
+
+
 def _shown(assessment: Assessment, team_access: TeamAccess) -> dict:
     """What the page shows besides the results: read on every request, as cheaply as before the cache."""
-    tracker = TrackerConnection.objects.filter(team=assessment.team).first() if team_access.can_manage else None
-    pushed = (
-        TrackerLink.objects.filter(action__assessment=assessment, connection=tracker).values_list(
-            "action__practice_slug", flat=True
-        )
-        if tracker
-        else ()
-    )
-    # One query for the plan items taken on from this assessment and the team's actions from its earlier ones.
-    actions = Action.objects.filter(
-        Q(assessment=assessment) | Q(team_id=assessment.team_id, assessment__created_at__lt=assessment.created_at)
-    )
+    tracker = None
+    if team_access.can_manage:
+        rows = _TRACKER.rows(team_id=assessment.team_id)
+        tracker = instance_of(TrackerConnection, iter(rows[0])) if rows else None
+    actions = _ACTIONS_SHOWN.rows(assessment_id=assessment.pk, team_id=assessment.team_id)
+    this_assessments = [row for row in actions if row[0] == assessment.pk]
     return {
-        "tracked": {action.practice_slug for action in actions if action.assessment_id == assessment.pk},
+        "tracked": {practice_slug for _, _, practice_slug, *_ in this_assessments},
         "tracker": tracker,
-        "pushed": set(pushed),
-        "earlier": [action_record(action) for action in actions if action.assessment_id != assessment.pk],
+        "pushed": {practice_slug for _, _, practice_slug, *_, pushed in this_assessments if pushed and tracker},
+        "earlier": [
+            action_record_of(title, practice_slug, from_level, status)
+            for assessment_id, title, practice_slug, from_level, status, _ in actions
+            if assessment_id != assessment.pk
+        ],
         "benchmark_pool": pool_fingerprint() if shows_benchmark(assessment) else "",
         "benchmark_opt_in_url": opt_in_url(assessment, team_access),
     }

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments import services, tracking
 from assessments.models import Action, ActionStatus, Assessment, Status
@@ -240,6 +241,27 @@ def test_a_score_never_reads_as_rounding_up_past_its_level():
 
     assert score_display(2.96) == "2.9" and score_display(3.0) == "3.0" and score_display(2.9) == "2.9"
     assert shortfall_display(0.04) == "0.1" and shortfall_display(0.1) == "0.1"
+
+
+def test_earlier_actions_are_the_teams_own_from_assessments_before_this_one(client_for, team, lead, outsider):
+    spring = submitted_assessment(team, lead, title="Spring", level_for=lambda p: 1)
+    spring_item, autumn_item = build_results(spring).plan[:2]
+    taken_in_spring = tracking.track_action(assessment=spring, item=spring_item, user=lead)
+    other_team = outsider.memberships.get().team
+    elsewhere = submitted_assessment(other_team, outsider, title="Elsewhere", level_for=lambda p: 1)
+    tracking.track_action(assessment=elsewhere, item=autumn_item, user=outsider)
+    autumn = submitted_assessment(team, lead, title="Autumn", level_for=lambda p: 1)
+    tracking.track_action(assessment=autumn, item=autumn_item, user=lead)
+    client = client_for(lead)
+
+    def earlier_titles(assessment):
+        page = client.get(reverse("assessments:results", args=[assessment.pk])).text
+        section = page.split('id="earlier"')[1].split("</section>")[0] if 'id="earlier"' in page else ""
+        return re.findall(r"<td><bdi>(.*?)</bdi></td>", section)
+
+    # Autumn lists what the team took on in spring; spring lists nothing taken on later, nor another team's action.
+    assert earlier_titles(autumn) == [escape(taken_in_spring.title)]
+    assert earlier_titles(spring) == []
 
 
 def test_a_drafts_results_say_an_earlier_actions_practice_is_not_answered_yet(client_for, team, lead):

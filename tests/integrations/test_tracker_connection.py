@@ -10,6 +10,8 @@ from io import StringIO
 
 import pytest
 from cryptography.fernet import Fernet
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Action, ActionStatus
@@ -112,14 +114,33 @@ def test_a_plan_item_is_tracked_and_pushed_once_and_pushing_again_updates_it(con
     assert TrackerLink.objects.get(action=action).external_key == link.external_key
 
 
-def test_the_results_page_offers_push_and_update(connected, assessment, vendor):
-    step = build_results(assessment).plan[0]
-    page = connected.get(reverse("assessments:results", args=[assessment.pk])).content.decode()
+def _plan_item(page: str, practice_slug: str) -> str:
+    return page.split(f'id="plan-{practice_slug}"')[1].split("</li>")[0]
+
+
+def test_the_results_page_offers_push_and_update(connected, assessment, vendor, client_for, member):
+    pushed, tracked, untouched = (step.practice_slug for step in build_results(assessment).plan[:3])
+    results_url = reverse("assessments:results", args=[assessment.pk])
     label = TrackerKind(vendor.kind).label
-    assert f"Track and push to {label}" in page
-    connected.post(reverse("integrations:push_plan_item", args=[assessment.pk, step.practice_slug]))
-    page = connected.get(reverse("assessments:results", args=[assessment.pk])).content.decode()
-    assert f"Update in {label}" in page
+
+    def repeat_view() -> tuple[str, int]:
+        connected.get(results_url)
+        with CaptureQueriesContext(connection) as queries:
+            page = connected.get(results_url).text
+        return page, len(queries)
+
+    page, queries_before = repeat_view()
+    assert f"Track and push to {label}" in _plan_item(page, pushed)
+    connected.post(reverse("integrations:push_plan_item", args=[assessment.pk, pushed]))
+    connected.post(reverse("assessments:track_action", args=[assessment.pk, tracked]))
+    page, queries_after = repeat_view()
+    # Actions and their tracker links are read together, however many there are.
+    assert queries_after == queries_before
+    assert f"Update in {label}" in _plan_item(page, pushed)
+    assert f"Push to {label}" in _plan_item(page, tracked) and "Update in" not in _plan_item(page, tracked)
+    assert f"Track and push to {label}" in _plan_item(page, untouched)
+    # Only those who manage the team push: a member sees the plan without the buttons.
+    assert label not in client_for(member).get(results_url).text
 
 
 def test_sync_marks_an_action_done_when_its_item_is_done_in_the_tracker(connected, assessment, vendor, team):
