@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -242,6 +243,31 @@ def test_a_portfolio_read_from_the_cache_is_the_same_page_without_computing_it(c
         return response.text[response.text.index('class="portfolio-scope"') :]
 
     assert sections(again) == sections(first)
+
+
+def test_the_filters_from_the_cache_show_what_was_asked_and_the_values_the_teams_have_now(
+    client_for, consultant, estate
+):
+    client = client_for(consultant)
+
+    def filters(**query) -> str:
+        page = client.get(portfolio_url(estate, **query)).text
+        start = page.index('aria-label="Filter the teams"')
+        return page[start : page.index("</form>", start)]
+
+    def selected(html: str, field: str) -> str:
+        select = html.split(f'name="{field}"')[1].split("</select>")[0]
+        return re.search(r'<option value="([^"]*)"[^>]*selected', select).group(1)
+
+    assert selected(filters(), "business_unit") == ""
+    assert selected(filters(business_unit="Retail"), "business_unit") == "Retail"
+    assert "Every team" in filters(business_unit="Retail") and "Every team" not in filters()
+    refused = filters(business_unit="Nowhere")
+    assert "Nowhere is not one of the available choices" in refused and "Every team" not in refused
+    assert selected(filters(business_unit="Wholesale"), "business_unit") == "Wholesale"
+    # A value a team takes on is offered at once, though the filters were cached without it.
+    Team.objects.filter(name="Charlie").update(business_unit="Treasury")
+    assert 'value="Treasury"' in filters() and 'value="Wholesale"' not in filters()
 
 
 def test_changed_answers_show_in_the_portfolio_at_once(client_for, consultant, estate):
