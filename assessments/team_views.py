@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -31,6 +33,7 @@ from assessments.results import (
     version_changes,
 )
 from assessments.scored_cache import content_key
+from config.compiled_query import CompiledQuery
 from playbook.models import PlaybookVersion
 
 HOME_TEAMS_PER_PAGE = 20
@@ -46,19 +49,42 @@ def home(request: HttpRequest) -> HttpResponse:
     # overview of those, this page the way into one.
     teams = Paginator(access.visible_teams(request.user).filter(archived_at__isnull=True), HOME_TEAMS_PER_PAGE)
     page = teams.get_page(request.GET.get("page"))
-    # Only the three newest of each team, which the page lists: a team may have dozens.
-    newest = Assessment.objects.order_by("-created_at").only("team", "title", "created_at", "submitted_at")
-    prefetch_related_objects(
-        page.object_list,
-        Prefetch("assessments", queryset=newest[:HOME_ASSESSMENTS_PER_TEAM], to_attr="newest_assessments"),
-    )
+    newest = _newest_assessments_of([team.pk for team in page.object_list])
     for team in page.object_list:
         team.access = access.access_to(team)
+        team.newest_assessments = newest.get(team.pk, [])
     organisations = list(access.organisations_for(request.user))
     for organisation in organisations:
         organisation.access = access.access_to_organisation(organisation)
     context = {"page": page, "cards": team_cards(page.object_list), "organisations": organisations}
     return render(request, "assessments/home.html", context)
+
+
+_CARD_ASSESSMENT_FIELDS = ("id", "team_id", "title", "created_at", "submitted_at")
+
+
+def _newest_assessments(team_ids: list[int]) -> QuerySet:
+    """Each team's HOME_ASSESSMENTS_PER_TEAM newest assessments (a team may have dozens), with what a card shows."""
+    newest_first = Window(RowNumber(), partition_by=F("team_id"), order_by=(F("created_at").desc(), F("pk").desc()))
+    return (
+        Assessment.objects.filter(team_id__in=team_ids)
+        .annotate(rank=newest_first)
+        .filter(rank__lte=HOME_ASSESSMENTS_PER_TEAM)
+        .order_by("team_id", "rank")
+        .values_list(*_CARD_ASSESSMENT_FIELDS)
+    )
+
+
+# Compiled once per process and page length: built on each view (as a sliced Prefetch does), the window query for a
+# page of twenty teams cost about 5 ms, against 1.2-1.7 ms compiled once (config/compiled_query.py).
+_NEWEST_ASSESSMENTS = CompiledQuery(_newest_assessments)
+
+
+def _newest_assessments_of(team_ids: list[int]) -> dict[int, list[Assessment]]:
+    newest: dict[int, list[Assessment]] = {}
+    for row in _NEWEST_ASSESSMENTS.rows(team_ids=team_ids):
+        newest.setdefault(row[1], []).append(Assessment.from_db(DEFAULT_DB_ALIAS, _CARD_ASSESSMENT_FIELDS, row))
+    return newest
 
 
 def team_cards(teams: Sequence[Team]) -> list[SafeString]:
