@@ -60,7 +60,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/home.html", context)
 
 
-_CARD_ASSESSMENT_FIELDS = ("id", "team_id", "title", "created_at", "submitted_at")
+# What a card shows of an assessment, in the model's field order: Model.from_db reads a partial row in that order.
+_CARD_ASSESSMENT_FIELDS = tuple(
+    field.attname
+    for field in Assessment._meta.concrete_fields
+    if field.attname in {"id", "team_id", "title", "created_at", "submitted_at"}
+)
 
 
 def _newest_assessments(team_ids: list[int]) -> QuerySet:
@@ -83,7 +88,8 @@ _NEWEST_ASSESSMENTS = CompiledQuery(_newest_assessments)
 def _newest_assessments_of(team_ids: list[int]) -> dict[int, list[Assessment]]:
     newest: dict[int, list[Assessment]] = {}
     for row in _NEWEST_ASSESSMENTS.rows(team_ids=team_ids):
-        newest.setdefault(row[1], []).append(Assessment.from_db(DEFAULT_DB_ALIAS, _CARD_ASSESSMENT_FIELDS, row))
+        assessment = Assessment.from_db(DEFAULT_DB_ALIAS, _CARD_ASSESSMENT_FIELDS, row)
+        newest.setdefault(assessment.team_id, []).append(assessment)
     return newest
 
 
