@@ -70,14 +70,13 @@ class AssessmentList(generics.ListCreateAPIView):
     serializer_class = s.AssessmentSerializer
 
     def get_queryset(self):
-        # Only what an item shows, with its playbook version joined and its submitter's name annotated (else each
-        # would cost a query).
-        # Without the teams' and organisations' rows and each row's roles, a page costs about a quarter less.
+        # Only what an item shows, with its playbook version and its submitter's name annotated (else each would
+        # cost a query, and a joined playbook would cost a model per row). Without the teams' and organisations' rows
+        # and each row's roles, a page costs about a quarter less.
         assessments = (
             Assessment.objects.filter(team__in=access.visible_team_id_list(self.request.user))
-            .select_related("playbook")
             .only(*s.ASSESSMENT_ITEM_FIELDS)
-            .annotate(**s.username_of("submitted_by"))
+            .annotate(**s.playbook_version_of(), **s.username_of("submitted_by"))
             .order_by("-created_at", "-pk")
         )
         params = self.request.query_params
