@@ -36,6 +36,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from assessments.models import Answer, Assessment, EvidenceFile, SharedAnswerSet
 from audit.models import EventKind
 from audit.services import record
+from config.compiled_query import CompiledQuery, columns_of, instance_of
 from playbook.models import Practice
 
 logger = logging.getLogger(__name__)
@@ -313,10 +314,26 @@ def files_by_practice(assessment: Assessment, practice_ids=None) -> dict[int, li
 def files_of_answer(assessment: Assessment, practice: Practice, answer: Answer | None) -> list[EvidenceFile]:
     """files_of's files of one practice whose answer is at hand (an autosaved card): the assessment's own, and the
     set's when the answer is inherited from it. With the answer known, no join is needed to tell."""
-    owners = Q(assessment=assessment)
     if answer is not None and answer.is_inherited and answer.shared_answer_id is not None:
-        owners |= Q(answer_set__answers=answer.shared_answer_id)
-    return list(EvidenceFile.objects.filter(owners, practice=practice))
+        rows = _OWN_AND_SET_FILES.rows(
+            assessment_id=assessment.pk, practice_id=practice.pk, shared_answer_id=answer.shared_answer_id
+        )
+    else:
+        rows = _OWN_FILES.rows(assessment_id=assessment.pk, practice_id=practice.pk)
+    return [instance_of(EvidenceFile, iter(row)) for row in rows]
+
+
+# Every autosave lists its card's files: compiled once per process (config/compiled_query.py).
+_OWN_FILES = CompiledQuery(
+    lambda assessment_id, practice_id: EvidenceFile.objects.filter(
+        assessment_id=assessment_id, practice_id=practice_id
+    ).values_list(*columns_of(EvidenceFile))
+)
+_OWN_AND_SET_FILES = CompiledQuery(
+    lambda assessment_id, practice_id, shared_answer_id: EvidenceFile.objects.filter(
+        Q(assessment_id=assessment_id) | Q(answer_set__answers=shared_answer_id), practice_id=practice_id
+    ).values_list(*columns_of(EvidenceFile))
+)
 
 
 def files_naming_cards(

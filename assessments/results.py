@@ -8,6 +8,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from django.db.models import Count
+
 from assessments.comparison import (
     ActionOutcome,
     ActionRecord,
@@ -34,6 +36,7 @@ from assessments.scoring import (
     PracticeAnswer,
     score_assessment,
 )
+from config.compiled_query import CompiledQuery
 from playbook.models import AnswerOption, Challenge, Framework, GuidanceSection, PlaybookVersion, Practice
 from playbook.published import guidance_url, load_frameworks, load_options, load_practices
 from playbook.rules import NextStep, ScoringRules
@@ -171,7 +174,19 @@ def _with_options(answer: Answer | SharedAnswer, options: dict[int, AnswerOption
 
 
 def answered_count(assessment: Assessment, practice_ids: Sequence[int]) -> int:
-    return Answer.objects.filter(assessment=assessment, practice_id__in=practice_ids).count()
+    rows = _ANSWER_COUNT.rows(assessment_id=assessment.pk, practice_ids=practice_ids)
+    return rows[0][0] if rows else 0
+
+
+# Every autosave counts its challenge's answers for the badge: compiled once per process (config/compiled_query.py).
+_ANSWER_COUNT = CompiledQuery(
+    lambda assessment_id, practice_ids: (
+        Answer.objects.filter(assessment_id=assessment_id, practice_id__in=practice_ids)
+        .values("assessment_id")
+        .annotate(count=Count("pk"))
+        .values_list("count")
+    )
+)
 
 
 def _row(practice: Practice, answer: Answer | None, version: str) -> PracticeRow:

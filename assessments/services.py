@@ -25,6 +25,7 @@ from assessments.models import (
 from assessments.results import answered_count, load_answers, scoped_practices, score_many
 from audit.models import EventKind
 from audit.services import record
+from config.compiled_query import CompiledQuery
 from playbook.content_model import Origin
 from playbook.models import PlaybookVersion, Practice
 from playbook.published import load_practices
@@ -155,7 +156,7 @@ def save_answers(*, assessment: Assessment, user: AbstractBaseUser, answers: Seq
     An answer whose `seen_revision` is older than the stored one was changed by
     someone else in the meantime: it is not overwritten but returned as a conflict.
     """
-    if _lock_against_submission(assessment).is_submitted:
+    if _lock_against_submission(assessment):
         raise AssessmentLocked()
     existing = {
         a.practice_id: a
@@ -266,16 +267,23 @@ def submissions_changed(team_id: int) -> None:
     Team.objects.filter(pk=team_id).update(submissions_revision=F("submissions_revision") + 1)
 
 
-def _lock_against_submission(assessment: Assessment) -> Assessment:
-    """Saves to one assessment hold a shared lock on it, so they run side by side while a submission waits.
+def _lock_against_submission(assessment: Assessment) -> bool:
+    """Saves to one assessment hold a shared lock on it, so they run side by side while a submission waits; returns
+    whether it is submitted.
 
     An exclusive lock here would queue every autosave of a busy assessment behind the others.
     """
-    rows = Assessment.objects.filter(pk=assessment.pk).only("status")
-    if connection.vendor != "postgresql":
-        return rows.select_for_update().get()
-    sql, params = rows.query.sql_with_params()
-    return Assessment.objects.raw(f"{sql} FOR SHARE", params)[0]
+    if connection.vendor != "postgresql":  # SQLite (`make run`) locks the whole database for a write transaction
+        return Assessment.objects.select_for_update().get(pk=assessment.pk).is_submitted
+    [(status,)] = _STATUS_FOR_SHARE.rows(assessment_id=assessment.pk)
+    return status == Status.SUBMITTED
+
+
+# Every autosave takes this lock: compiled once per process (config/compiled_query.py).
+_STATUS_FOR_SHARE = CompiledQuery(
+    lambda assessment_id: Assessment.objects.filter(pk=assessment_id).order_by().values_list("status"),
+    lock="FOR SHARE",
+)
 
 
 @transaction.atomic

@@ -41,8 +41,10 @@ class CompiledQuery:
     """`build(**arguments)` returns a values_list queryset; the arguments are keys (ints, or sequences of them)
     that the queryset compares for equality (`=`, `IN`)."""
 
-    def __init__(self, build: Callable[..., QuerySet]) -> None:
+    def __init__(self, build: Callable[..., QuerySet], *, lock: str = "") -> None:
+        # `lock` ends the SQL with a row lock Django cannot state, such as PostgreSQL's "FOR SHARE".
         self._build = build
+        self._lock = lock
         self._compiled: dict[tuple, _Compiled | None] = {}
 
     def rows(self, **arguments: int | Sequence[int]) -> list[tuple]:
@@ -89,7 +91,7 @@ class CompiledQuery:
         columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
         converters = compiler.get_converters(columns)
         return _Compiled(
-            sql=sql,
+            sql=f"{sql} {self._lock}" if self._lock else sql,
             slots=tuple(_slot(param, stand_ins) for param in params),
             converters=tuple((position, tuple(convs), expr) for position, (convs, expr) in converters.items()),
         )
