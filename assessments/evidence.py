@@ -314,26 +314,22 @@ def files_by_practice(assessment: Assessment, practice_ids=None) -> dict[int, li
 def files_of_answer(assessment: Assessment, practice: Practice, answer: Answer | None) -> list[EvidenceFile]:
     """files_of's files of one practice whose answer is at hand (an autosaved card): the assessment's own, and the
     set's when the answer is inherited from it. With the answer known, no join is needed to tell."""
+    card = {"assessment_id": assessment.pk, "practice_id": practice.pk}
     if answer is not None and answer.is_inherited and answer.shared_answer_id is not None:
-        rows = _OWN_AND_SET_FILES.rows(
-            assessment_id=assessment.pk, practice_id=practice.pk, shared_answer_id=answer.shared_answer_id
-        )
-    else:
-        rows = _OWN_FILES.rows(assessment_id=assessment.pk, practice_id=practice.pk)
-    return [instance_of(EvidenceFile, iter(row)) for row in rows]
+        card["shared_answer_id"] = answer.shared_answer_id
+    return [instance_of(EvidenceFile, iter(row)) for row in _CARD_FILES.rows(**card)]
 
 
-# Every autosave lists its card's files: compiled once per process (config/compiled_query.py).
-_OWN_FILES = CompiledQuery(
-    lambda assessment_id, practice_id: EvidenceFile.objects.filter(
-        assessment_id=assessment_id, practice_id=practice_id
-    ).values_list(*columns_of(EvidenceFile))
-)
-_OWN_AND_SET_FILES = CompiledQuery(
-    lambda assessment_id, practice_id, shared_answer_id: EvidenceFile.objects.filter(
-        Q(assessment_id=assessment_id) | Q(answer_set__answers=shared_answer_id), practice_id=practice_id
-    ).values_list(*columns_of(EvidenceFile))
-)
+def _card_files(assessment_id: int, practice_id: int, shared_answer_id: int | None = None) -> QuerySet:
+    owners = Q(assessment_id=assessment_id)
+    if shared_answer_id is not None:
+        owners |= Q(answer_set__answers=shared_answer_id)
+    return EvidenceFile.objects.filter(owners, practice_id=practice_id).values_list(*columns_of(EvidenceFile))
+
+
+# Every autosave lists its card's files: compiled once per process and per shape, with or without the shared answer
+# (config/compiled_query.py).
+_CARD_FILES = CompiledQuery(_card_files)
 
 
 def files_naming_cards(
